@@ -1,0 +1,1 @@
+//! Nothing here: the suite lives in `suite/`.
