@@ -1,1 +1,9 @@
+//! The integration suite: one test binary driving the real router, database and mail. Each test has its own
+//! database: SQLite by default, PostgreSQL when ONRAMP_TEST_DATABASE_URL is set (see support/mod.rs).
 
+mod support;
+
+mod catalog_import;
+mod errors;
+mod public_pages;
+mod sessions;

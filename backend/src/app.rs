@@ -1,0 +1,117 @@
+//! Building the service: state, start-up work (migrations, first catalog import, demo people) and serving.
+
+use std::sync::Arc;
+
+use anyhow::Context;
+use chrono::Utc;
+use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
+use tokio::net::TcpListener;
+use tower_sessions::session_store::ExpiredDeletion;
+
+use crate::assets::Assets;
+use crate::auth::session_store::DbSessionStore;
+use crate::config::Config;
+use crate::db::{areas, tasks};
+use crate::services::{catalog_import, demo_people};
+use crate::templates::Templates;
+use crate::{database, web};
+
+/// What every handler can reach. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub config: Arc<Config>,
+    pub templates: Arc<Templates>,
+}
+
+impl AppState {
+    pub fn new(db: DatabaseConnection, config: Config) -> AppState {
+        let assets = Assets::load();
+        AppState {
+            db,
+            config: Arc::new(config),
+            templates: Arc::new(Templates::new(&assets)),
+        }
+    }
+}
+
+/// Connect, migrate, import the catalog when the database has none, and write the demo people in demo mode.
+pub async fn prepare(config: &Config) -> anyhow::Result<DatabaseConnection> {
+    let db = database::connect(&config.database_url).await?;
+    database::migrate(&db).await?;
+    if config.import_on_start && tasks::Entity::find().count(&db).await? == 0 {
+        let report = catalog_import::import_dir(&db, &config.catalog_dir, Utc::now())
+            .await
+            .with_context(|| {
+                format!(
+                    "importing the catalog from {}",
+                    config.catalog_dir.display()
+                )
+            })?;
+        tracing::info!(
+            added = report.added.len(),
+            "catalog imported on first start"
+        );
+    }
+    if config.demo_mode() {
+        // Demo people name catalog areas as their interests, so they come after the catalog.
+        if areas::Entity::find().count(&db).await? == 0 {
+            tracing::warn!(
+                "demo mode without a catalog: run `onramp import-catalog` to get the demo people"
+            );
+        } else {
+            let people = config.catalog_dir.join("people.toml");
+            let n = demo_people::import_file(&db, &people, Utc::now()).await?;
+            tracing::info!(people = n, "demo mode: demo people ready at /signin");
+        }
+    }
+    Ok(db)
+}
+
+/// Run the service until Ctrl-C or SIGTERM.
+pub async fn serve(config: Config) -> anyhow::Result<()> {
+    let db = prepare(&config).await?;
+    let listener = TcpListener::bind(config.bind)
+        .await
+        .with_context(|| format!("listening on {}", config.bind))?;
+    let base = config.base_url();
+    if config.demo_mode() {
+        tracing::warn!(
+            "no GitHub app configured (GITHUB_CLIENT_ID, GITHUB_CLIENT_SECRET): running in demo mode"
+        );
+    }
+    tracing::info!(database = %database::redact(&config.database_url), "Onramp listening on {base}");
+    tokio::spawn(delete_expired_sessions(DbSessionStore::new(db.clone())));
+    let router = web::router(AppState::new(db, config));
+    axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    Ok(())
+}
+
+/// Expired sessions are never loaded, but their rows would pile up; remove them hourly.
+async fn delete_expired_sessions(store: DbSessionStore) {
+    let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        every_hour.tick().await;
+        if let Err(err) = store.delete_expired().await {
+            tracing::warn!(error = %err, "deleting expired sessions failed; will retry");
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}

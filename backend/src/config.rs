@@ -1,0 +1,226 @@
+//! One `Config` from flags and environment variables. `onramp --help` lists every setting with its variable and
+//! default; a bad value stops start-up with a message that names the variable it came from.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use url::Url;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "onramp",
+    version,
+    about = "Onramp: mentorship for a first contribution to Rust in the Linux kernel"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub config: Config,
+    /// What to do; without a command the service starts.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Start the web service (the default).
+    Serve,
+    /// Apply pending database migrations, then exit.
+    Migrate,
+    /// Validate the catalog (areas, milestones, tasks) and import it; nothing is written if anything is wrong.
+    ImportCatalog {
+        /// Directory holding areas.toml, milestones.toml and tasks/*.toml; defaults to --catalog-dir.
+        path: Option<PathBuf>,
+    },
+    /// Matching tools.
+    #[command(subcommand)]
+    Match(MatchCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MatchCommand {
+    /// Solve a matching instance file (onramp-matching-instance v1) and print the JSON answer.
+    Solve { file: PathBuf },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct Config {
+    /// Database URL: sqlite://PATH (created if missing) or postgres://USER:PASS@HOST/DB.
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/onramp.db", value_parser = parse_database_url)]
+    pub database_url: String,
+
+    /// Address and port to listen on.
+    #[arg(long, env = "ONRAMP_BIND", default_value = "127.0.0.1:3000")]
+    pub bind: SocketAddr,
+
+    /// Public base URL of the site, used in links and emails; defaults to http://<bind>.
+    #[arg(long, env = "ONRAMP_BASE_URL", value_parser = parse_http_url)]
+    pub base_url: Option<Url>,
+
+    /// Directory of the curated catalog, imported on first start.
+    #[arg(long, env = "ONRAMP_CATALOG_DIR", default_value = "seed-data")]
+    pub catalog_dir: PathBuf,
+
+    /// GitHub OAuth app client id; without it (and the secret) the service runs in demo mode.
+    #[arg(long, env = "GITHUB_CLIENT_ID")]
+    pub github_client_id: Option<String>,
+
+    /// GitHub OAuth app client secret.
+    #[arg(long, env = "GITHUB_CLIENT_SECRET", hide_env_values = true)]
+    pub github_client_secret: Option<String>,
+
+    /// GitHub's authorize endpoint (tests point it at a fake GitHub on loopback).
+    #[arg(long, env = "GITHUB_AUTHORIZE_URL", default_value = "https://github.com/login/oauth/authorize", value_parser = parse_http_url)]
+    pub github_authorize_url: Url,
+
+    /// GitHub's token endpoint.
+    #[arg(long, env = "GITHUB_TOKEN_URL", default_value = "https://github.com/login/oauth/access_token", value_parser = parse_http_url)]
+    pub github_token_url: Url,
+
+    /// GitHub's REST API base.
+    #[arg(long, env = "GITHUB_API_URL", default_value = "https://api.github.com", value_parser = parse_http_url)]
+    pub github_api_url: Url,
+
+    /// GitHub logins that are organizers from the start (comma-separated).
+    #[arg(
+        long,
+        env = "ONRAMP_ORGANIZERS",
+        value_delimiter = ',',
+        default_value = ""
+    )]
+    pub organizers: Vec<String>,
+
+    /// Log format.
+    #[arg(long, env = "ONRAMP_LOG_FORMAT", value_enum, default_value = "text")]
+    pub log_format: LogFormat,
+
+    /// Seconds a request may take before it is answered with an error.
+    #[arg(long, env = "ONRAMP_REQUEST_TIMEOUT_SECS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=600))]
+    pub request_timeout_secs: u64,
+
+    /// Largest accepted request body, in bytes.
+    #[arg(long, env = "ONRAMP_MAX_BODY_BYTES", default_value_t = 64 * 1024, value_parser = clap::value_parser!(u64).range(1024..=16 * 1024 * 1024))]
+    pub max_body_bytes: u64,
+
+    /// Import the catalog at start-up when the database has no tasks yet.
+    #[arg(long, env = "ONRAMP_IMPORT_ON_START", default_value_t = true, action = clap::ArgAction::Set)]
+    pub import_on_start: bool,
+}
+
+impl Config {
+    /// Parse the process's flags and environment; exits with a message naming the variable on a bad value.
+    pub fn cli_from_env() -> Cli {
+        match Cli::try_parse() {
+            Ok(cli) => cli,
+            Err(err) => {
+                let hint = env_hint(&err);
+                let _ = err.print();
+                if let Some(hint) = hint {
+                    eprintln!("{hint}");
+                }
+                std::process::exit(err.exit_code());
+            }
+        }
+    }
+
+    /// Defaults with no environment, for tests and tools that build a config in code.
+    pub fn defaults() -> Config {
+        Cli::try_parse_from(["onramp"])
+            .expect("defaults parse")
+            .config
+    }
+
+    pub fn base_url(&self) -> Url {
+        self.base_url.clone().unwrap_or_else(|| {
+            Url::parse(&format!("http://{}", self.bind)).expect("a socket address makes a URL")
+        })
+    }
+
+    /// Demo mode: no GitHub app configured, so demo people sign in instead.
+    pub fn demo_mode(&self) -> bool {
+        self.github_client_id.is_none() || self.github_client_secret.is_none()
+    }
+
+    pub fn is_sqlite(&self) -> bool {
+        self.database_url.starts_with("sqlite:")
+    }
+}
+
+/// clap names the flag that failed; when the value came from the environment, also name the variable.
+fn env_hint(err: &clap::Error) -> Option<String> {
+    use clap::error::{ContextKind, ContextValue};
+    let ContextValue::String(arg) = err.get(ContextKind::InvalidArg)? else {
+        return None;
+    };
+    let long = arg.split_whitespace().next()?.trim_start_matches("--");
+    let cmd = <Cli as clap::CommandFactory>::command();
+    let env = cmd
+        .get_arguments()
+        .find(|a| a.get_long() == Some(long))?
+        .get_env()?;
+    std::env::var_os(env)?;
+    Some(format!(
+        "(the value came from the environment variable {})",
+        env.to_string_lossy()
+    ))
+}
+
+fn parse_database_url(s: &str) -> Result<String, String> {
+    if s.starts_with("sqlite:") || s.starts_with("postgres://") || s.starts_with("postgresql://") {
+        Ok(s.to_string())
+    } else {
+        Err("expected sqlite://PATH or postgres://USER@HOST/DB".into())
+    }
+}
+
+fn parse_http_url(s: &str) -> Result<Url, String> {
+    let url = Url::parse(s).map_err(|e| format!("not a URL: {e}"))?;
+    match url.scheme() {
+        "http" | "https" => Ok(url),
+        other => Err(format!(
+            "expected an http or https URL, got scheme {other:?}"
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_the_embedded_setup() {
+        let c = Config::defaults();
+        assert_eq!(c.database_url, "sqlite://data/onramp.db");
+        assert_eq!(c.bind.to_string(), "127.0.0.1:3000");
+        assert!(c.demo_mode());
+        assert_eq!(c.base_url().as_str(), "http://127.0.0.1:3000/");
+        assert!(c.organizers.iter().all(|o| o.is_empty()));
+    }
+
+    #[test]
+    fn bad_values_are_refused() {
+        assert!(Cli::try_parse_from(["onramp", "--database-url", "mysql://x"]).is_err());
+        assert!(Cli::try_parse_from(["onramp", "--bind", "nonsense"]).is_err());
+        assert!(Cli::try_parse_from(["onramp", "--base-url", "ftp://x"]).is_err());
+        assert!(Cli::try_parse_from(["onramp", "--request-timeout-secs", "0"]).is_err());
+    }
+
+    #[test]
+    fn github_credentials_end_demo_mode() {
+        let cli = Cli::try_parse_from([
+            "onramp",
+            "--github-client-id",
+            "id",
+            "--github-client-secret",
+            "secret",
+        ])
+        .unwrap();
+        assert!(!cli.config.demo_mode());
+    }
+}

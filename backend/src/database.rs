@@ -1,0 +1,96 @@
+//! Opening the database: a SQLite file (created with its directory, WAL, busy timeout) or PostgreSQL (with
+//! timeouts, so a missing server is a quick, clear error rather than a 30-second hang).
+
+use std::path::Path;
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use onramp_migration::{Migrator, MigratorTrait};
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection};
+
+/// Connect to `url`; for SQLite the file and its directory are created when missing.
+pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
+    let mut opts = ConnectOptions::new(url.to_string());
+    opts.sqlx_logging(false)
+        .connect_timeout(Duration::from_secs(5))
+        .acquire_timeout(Duration::from_secs(10));
+    if let Some(path) = sqlite_path(url) {
+        if let Some(dir) = Path::new(&path)
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+        {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("creating the database directory {}", dir.display()))?;
+        }
+        opts.map_sqlx_sqlite_opts(|o| {
+            // WAL lets readers proceed while a writer commits; the busy timeout makes concurrent writers wait
+            // for each other instead of failing with "database is locked".
+            o.create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .busy_timeout(Duration::from_secs(10))
+                .foreign_keys(true)
+        });
+        // SQLite has one writer at a time; a small pool keeps read concurrency without piling up writers.
+        opts.max_connections(8).min_connections(1);
+    } else if url.starts_with("postgres") {
+        opts.max_connections(16).min_connections(1);
+    } else {
+        bail!("unsupported database URL {url:?}: expected sqlite:// or postgres://");
+    }
+    Database::connect(opts)
+        .await
+        .with_context(|| format!("connecting to the database at {}", redact(url)))
+}
+
+/// Apply every pending migration.
+pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
+    Migrator::up(db, None)
+        .await
+        .context("applying database migrations")
+}
+
+/// The file path of a sqlite:// URL (without its query), or None for other databases.
+fn sqlite_path(url: &str) -> Option<String> {
+    let rest = url.strip_prefix("sqlite:")?;
+    let rest = rest.strip_prefix("//").unwrap_or(rest);
+    let path = rest.split('?').next().unwrap_or_default();
+    (!path.is_empty() && path != ":memory:").then(|| path.to_string())
+}
+
+/// A database URL fit for a log line or an error message: the password is replaced.
+pub fn redact(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(Some("***"));
+            u.to_string()
+        }
+        _ => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_paths() {
+        assert_eq!(
+            sqlite_path("sqlite://data/onramp.db").as_deref(),
+            Some("data/onramp.db")
+        );
+        assert_eq!(
+            sqlite_path("sqlite:///tmp/x.db?mode=rwc").as_deref(),
+            Some("/tmp/x.db")
+        );
+        assert_eq!(sqlite_path("sqlite::memory:"), None);
+        assert_eq!(sqlite_path("postgres://u@h/d"), None);
+    }
+
+    #[test]
+    fn passwords_are_redacted() {
+        assert_eq!(redact("postgres://u:secret@h/d"), "postgres://u:***@h/d");
+        assert_eq!(redact("sqlite://data/onramp.db"), "sqlite://data/onramp.db");
+    }
+}

@@ -1,0 +1,5 @@
+//! Pure logic with no I/O: the catalog's validation, demo people, matching. Most unit tests live here.
+
+pub mod catalog;
+pub mod matching;
+pub mod people;

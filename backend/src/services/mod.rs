@@ -1,0 +1,8 @@
+//! Use cases: each function takes a connection or transaction and returns domain values. Handlers call these;
+//! these call `domain` (pure logic) and `db` (entities), never the web layer.
+
+pub mod catalog;
+pub mod catalog_import;
+pub mod demo_people;
+pub mod stats;
+pub mod users;

@@ -1,0 +1,88 @@
+//! Users and their roles.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
+use serde::Serialize;
+
+use crate::db::user_roles::Role;
+use crate::db::{user_roles, users};
+
+/// A signed-in person as pages see them.
+#[derive(Debug, Clone, Serialize)]
+pub struct UserWithRoles {
+    pub id: i32,
+    pub github_login: String,
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub avatar_url: Option<String>,
+    pub timezone: Option<String>,
+    pub is_demo: bool,
+    pub roles: Vec<Role>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl UserWithRoles {
+    pub fn has(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+
+    pub fn display_name(&self) -> &str {
+        self.name
+            .as_deref()
+            .filter(|n| !n.trim().is_empty())
+            .unwrap_or(&self.github_login)
+    }
+}
+
+fn with_roles(u: users::Model, roles: Vec<user_roles::Model>) -> UserWithRoles {
+    let mut roles: Vec<Role> = roles.into_iter().map(|r| r.role).collect();
+    roles.sort_by_key(|r| r.as_str());
+    UserWithRoles {
+        id: u.id,
+        github_login: u.github_login,
+        name: u.name,
+        email: u.email,
+        avatar_url: u.avatar_url,
+        timezone: u.timezone,
+        is_demo: u.is_demo,
+        roles,
+        created_at: u.created_at,
+    }
+}
+
+pub async fn find(db: &impl ConnectionTrait, id: i32) -> Result<Option<UserWithRoles>, DbErr> {
+    let Some((u, roles)) = users::Entity::find_by_id(id)
+        .find_with_related(user_roles::Entity)
+        .all(db)
+        .await?
+        .into_iter()
+        .next()
+    else {
+        return Ok(None);
+    };
+    Ok(Some(with_roles(u, roles)))
+}
+
+/// Demo people, for the demo sign-in page, in name order.
+pub async fn demo_people(db: &impl ConnectionTrait) -> Result<Vec<UserWithRoles>, DbErr> {
+    Ok(users::Entity::find()
+        .filter(users::Column::IsDemo.eq(true))
+        .order_by_asc(users::Column::GithubLogin)
+        .find_with_related(user_roles::Entity)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|(u, r)| with_roles(u, r))
+        .collect())
+}
+
+pub async fn find_demo_by_login(
+    db: &impl ConnectionTrait,
+    login: &str,
+) -> Result<Option<users::Model>, DbErr> {
+    users::Entity::find()
+        .filter(users::Column::IsDemo.eq(true))
+        .filter(users::Column::GithubLogin.eq(login))
+        .one(db)
+        .await
+}

@@ -1,0 +1,94 @@
+//! The web layer: routes per audience, extractors, pages, and the layers every request passes through.
+//! No SQL here: handlers call `services`.
+
+pub mod auth;
+pub mod dashboard;
+pub mod errors;
+pub mod extract;
+pub mod page;
+pub mod public;
+pub mod security;
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::http::{HeaderName, StatusCode};
+use axum::routing::{get, post};
+use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+
+use crate::app::AppState;
+use crate::auth::session_store::DbSessionStore;
+
+/// How long a session lasts without use.
+pub const SESSION_IDLE_DAYS: i64 = 14;
+
+/// Every route of the site, without the layers (tests add their own probes here before `with_layers`).
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(public::landing))
+        .route("/catalog", get(public::catalog_page))
+        .route("/tasks/{slug}", get(public::task_page))
+        .route("/signin", get(auth::signin_page))
+        .route("/signin/demo", post(auth::demo_signin))
+        .route("/signout", post(auth::signout))
+        .route("/dashboard", get(dashboard::dashboard))
+        .route("/static/{*path}", get(crate::assets::serve))
+        .route("/healthz", get(healthz))
+}
+
+/// The layers every request passes through, outermost first.
+pub fn with_layers(routes: Router<AppState>, state: AppState) -> Router {
+    let config = &state.config;
+    let secure = config.base_url().scheme() == "https";
+    let sessions = SessionManagerLayer::new(DbSessionStore::new(state.db.clone()))
+        .with_name("onramp_session")
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(secure)
+        .with_expiry(Expiry::OnInactivity(time::Duration::days(
+            SESSION_IDLE_DAYS,
+        )));
+    let request_id = HeaderName::from_static("x-request-id");
+    let layers = ServiceBuilder::new()
+        .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
+            let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
+            tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+        }))
+        .layer(PropagateRequestIdLayer::new(request_id))
+        .layer(axum::middleware::map_response_with_state(security::Https(secure), security::set_headers))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), errors::render_error_pages))
+        .layer(CatchPanicLayer::new())
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            Duration::from_secs(config.request_timeout_secs),
+        ))
+        .layer(RequestBodyLimitLayer::new(config.max_body_bytes as usize))
+        .layer(CompressionLayer::new())
+        .layer(sessions);
+    routes
+        .fallback(errors::fallback)
+        .layer(layers)
+        .with_state(state)
+}
+
+pub fn router(state: AppState) -> Router {
+    with_layers(routes(), state)
+}
+
+async fn healthz(
+    axum::extract::State(state): axum::extract::State<AppState>,
+) -> (StatusCode, &'static str) {
+    match state.db.ping().await {
+        Ok(()) => (StatusCode::OK, "ok"),
+        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable"),
+    }
+}

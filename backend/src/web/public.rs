@@ -1,0 +1,65 @@
+//! Pages anyone may see: the landing page with live numbers, the catalog with its filters, and a task.
+
+use axum::extract::{Path, Query, State};
+use axum::response::Html;
+use minijinja::context;
+use minijinja::value::Serde;
+
+use crate::app::AppState;
+use crate::error::{AppError, AppResult};
+use crate::services::{catalog, stats};
+use crate::web::extract::Viewer;
+use crate::web::page::render;
+
+pub async fn landing(State(state): State<AppState>, viewer: Viewer) -> AppResult<Html<String>> {
+    let stats = stats::public(&state.db).await?;
+    render(
+        &state,
+        &viewer,
+        "landing.html",
+        context! { stats => Serde(&stats) },
+    )
+}
+
+pub async fn catalog_page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Query(filter): Query<catalog::CatalogFilter>,
+) -> AppResult<Html<String>> {
+    let (tasks, filter_error) = match catalog::list(&state.db, &filter).await? {
+        Ok(tasks) => (tasks, None),
+        Err(catalog::UnknownFilter(msg)) => (Vec::new(), Some(msg)),
+    };
+    let areas = catalog::areas(&state.db).await?;
+    render(
+        &state,
+        &viewer,
+        "catalog.html",
+        context! {
+            tasks => Serde(&tasks),
+            areas => Serde(&areas),
+            filter => Serde(&filter),
+            filter_error,
+            filtered => !filter.is_empty(),
+            kinds => ["binding", "driver", "docs", "tooling", "test"],
+            difficulties => ["starter", "intermediate", "advanced"],
+            states => ["open", "claimed", "done", "retired"],
+        },
+    )
+}
+
+pub async fn task_page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(slug): Path<String>,
+) -> AppResult<Html<String>> {
+    let detail = catalog::detail(&state.db, &slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    render(
+        &state,
+        &viewer,
+        "task.html",
+        context! { t => Serde(&detail) },
+    )
+}

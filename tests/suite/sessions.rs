@@ -1,0 +1,110 @@
+//! Sessions: demo sign-in, cookies, expiry in the database, surviving a restart, sign-out.
+
+use onramp::db::sessions;
+use onramp::db::user_roles::Role;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+
+use crate::support::TestApp;
+
+#[tokio::test]
+async fn demo_sign_in_lists_the_demo_people_and_signs_in() {
+    let app = TestApp::start().await;
+    let anon = app.anonymous();
+    let page = anon.get("/signin").await;
+    assert_eq!(page.status, 200);
+    page.assert_contains("demo mode")
+        .assert_contains("name=\"login\" value=\"");
+
+    let login = page
+        .body
+        .split("name=\"login\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let res = anon
+        .post_form(
+            "/signin/demo",
+            &[("login", &login), ("next", "/catalog?kind=driver")],
+        )
+        .await;
+    assert_eq!(res.status, 303);
+    assert_eq!(res.location(), Some("/catalog?kind=driver"));
+    let cookie = res.header("set-cookie").expect("session cookie");
+    assert!(cookie.starts_with("onramp_session="), "{cookie}");
+    assert!(
+        cookie.contains("HttpOnly")
+            && cookie.contains("SameSite=Lax")
+            && !cookie.contains("Secure"),
+        "{cookie}"
+    );
+    anon.get("/dashboard")
+        .await
+        .assert_contains(&format!("Signed in as <strong>{login}</strong>"));
+}
+
+#[tokio::test]
+async fn pages_that_need_a_person_send_anonymous_visitors_to_sign_in_and_back() {
+    let app = TestApp::start().await;
+    let page = app.anonymous().get("/dashboard").await;
+    assert_eq!(page.status, 303);
+    assert_eq!(page.location(), Some("/signin?next=%2Fdashboard"));
+    app.anonymous()
+        .get("/signin?next=%2Fdashboard")
+        .await
+        .assert_contains("name=\"next\" value=\"&#x2f;dashboard\"");
+}
+
+#[tokio::test]
+async fn next_never_leads_off_the_site() {
+    let app = TestApp::start().await;
+    app.create_user("wanderer", &[Role::Newcomer]).await;
+    for bad in ["https://evil.example/", "//evil.example", "/\\evil.example"] {
+        let actor = app.anonymous();
+        let res = actor
+            .post_form("/signin/demo", &[("login", "wanderer"), ("next", bad)])
+            .await;
+        assert_eq!(res.location(), Some("/dashboard"), "{bad}");
+    }
+}
+
+#[tokio::test]
+async fn unknown_demo_people_are_refused_clearly() {
+    let app = TestApp::start().await;
+    let page = app
+        .anonymous()
+        .post_form("/signin/demo", &[("login", "nobody-at-all")])
+        .await;
+    assert_eq!(page.status, 400);
+    page.assert_contains("There is no demo person called &quot;nobody-at-all&quot;.");
+}
+
+#[tokio::test]
+async fn sessions_live_in_the_database_survive_a_restart_and_end_at_sign_out() {
+    let app = TestApp::start().await;
+    let actor = app.newcomer("ana").await;
+    let user_id = actor.user_id.unwrap();
+    let rows = sessions::Entity::find()
+        .filter(sessions::Column::UserId.eq(user_id))
+        .count(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(rows, 1);
+
+    // A second instance over the same database knows the session: nothing lives in process memory.
+    let second = app.another_instance().await;
+    let page = actor.on(&second.base).get("/dashboard").await;
+    assert_eq!(page.status, 200, "{}", page.body);
+
+    let res = actor.post_form("/signout", &[]).await;
+    assert_eq!(res.status, 303);
+    assert_eq!(actor.get("/dashboard").await.status, 303);
+    let rows = sessions::Entity::find()
+        .filter(sessions::Column::UserId.eq(user_id))
+        .count(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(rows, 0);
+}

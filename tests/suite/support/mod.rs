@@ -1,0 +1,325 @@
+//! `TestApp`: the real router served on loopback over a fresh database, with ready actors.
+//!
+//! The database is a new SQLite file per test, or, when `ONRAMP_TEST_DATABASE_URL` names a PostgreSQL server
+//! (e.g. postgres://postgres@127.0.0.1:5432/postgres), a new database on that server per test. The whole suite
+//! runs on whichever backend is selected; CI runs it once on each. A PostgreSQL URL that cannot be reached fails
+//! the test: it never falls back to SQLite.
+
+pub mod actor;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use chrono::Utc;
+use onramp::app::{self, AppState};
+use onramp::config::Config;
+use onramp::db::user_roles::Role;
+use onramp::db::{mentor_profiles, newcomer_profiles, user_roles, users};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, Database, DatabaseConnection, Set};
+use tokio::net::TcpListener;
+
+pub use actor::{Actor, Page};
+
+pub const PG_ENV: &str = "ONRAMP_TEST_DATABASE_URL";
+
+/// Text as the templates escape it (minijinja also escapes `/` and quotes).
+pub fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#x27;")
+        .replace('/', "&#x2f;")
+}
+
+/// The repository's root, where `seed-data/` lives.
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ has a parent")
+        .to_path_buf()
+}
+
+/// A database made for one test: a temporary SQLite file, or a fresh PostgreSQL database dropped afterwards.
+pub struct TestDb {
+    pub url: String,
+    _dir: Option<tempfile::TempDir>,
+    pg: Option<(String, String)>,
+}
+
+impl TestDb {
+    pub async fn new() -> TestDb {
+        match std::env::var(PG_ENV) {
+            Ok(server) if !server.is_empty() => {
+                let name = format!("onramp_test_{}", uuid_like());
+                let admin = Database::connect(&server).await.unwrap_or_else(|e| {
+                    panic!("{PG_ENV}={server} is set but the server cannot be reached: {e}")
+                });
+                admin
+                    .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                    .await
+                    .expect("create test database");
+                admin.close().await.ok();
+                let mut url = url::Url::parse(&server).expect("a PostgreSQL URL");
+                url.set_path(&name);
+                TestDb {
+                    url: url.to_string(),
+                    _dir: None,
+                    pg: Some((server, name)),
+                }
+            }
+            _ => {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let url = format!("sqlite://{}", dir.path().join("onramp.db").display());
+                TestDb {
+                    url,
+                    _dir: Some(dir),
+                    pg: None,
+                }
+            }
+        }
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        self.pg.is_some()
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        let Some((server, name)) = self.pg.take() else {
+            return;
+        };
+        // Drop runs outside async context; a short-lived runtime on its own thread removes the database.
+        let _ = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .ok()?;
+            rt.block_on(async {
+                let admin = Database::connect(&server).await.ok()?;
+                admin
+                    .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .await
+                    .ok()?;
+                admin.close().await.ok()
+            })
+        })
+        .join();
+    }
+}
+
+fn uuid_like() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    format!(
+        "{}_{}_{}",
+        std::process::id(),
+        nanos % 1_000_000_000_000,
+        N.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+pub struct TestAppBuilder {
+    config: Config,
+    routes: axum::Router<AppState>,
+}
+
+impl TestAppBuilder {
+    /// Change the configuration before start-up.
+    pub fn config(mut self, f: impl FnOnce(&mut Config)) -> Self {
+        f(&mut self.config);
+        self
+    }
+
+    /// Add routes of the test's own (probes) inside the real layers.
+    pub fn extra_routes(mut self, routes: axum::Router<AppState>) -> Self {
+        self.routes = self.routes.merge(routes);
+        self
+    }
+
+    pub async fn start(self) -> TestApp {
+        let db_guard = TestDb::new().await;
+        let mut config = self.config;
+        config.database_url = db_guard.url.clone();
+        let db = app::prepare(&config)
+            .await
+            .expect("start-up (migrate, import) succeeds");
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind loopback");
+        let addr = listener.local_addr().unwrap();
+        config.base_url = Some(format!("http://{addr}").parse().unwrap());
+        let state = AppState::new(db.clone(), config);
+        let server = Server::spawn(
+            listener,
+            onramp::web::with_layers(self.routes, state.clone()),
+        );
+        TestApp {
+            base: server.base.clone(),
+            db,
+            state,
+            _db: Arc::new(db_guard),
+            server,
+        }
+    }
+}
+
+/// A running server on loopback; stopped when dropped.
+pub struct Server {
+    pub base: String,
+    handle: tokio::task::JoinHandle<()>,
+}
+
+impl Server {
+    fn spawn(listener: TcpListener, router: axum::Router) -> Server {
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let handle = tokio::spawn(async move {
+            axum::serve(listener, router).await.expect("server runs");
+        });
+        Server { base, handle }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.handle.abort();
+    }
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub db: DatabaseConnection,
+    pub state: AppState,
+    _db: Arc<TestDb>,
+    #[allow(dead_code)] // kept for its Drop, which stops the server
+    server: Server,
+}
+
+impl TestApp {
+    /// The configuration a test starts from: demo mode, the repository's seed catalog, no GitHub.
+    pub fn builder() -> TestAppBuilder {
+        let mut config = Config::defaults();
+        config.catalog_dir = repo_root().join("seed-data");
+        TestAppBuilder {
+            config,
+            routes: onramp::web::routes(),
+        }
+    }
+
+    pub async fn start() -> TestApp {
+        Self::builder().start().await
+    }
+
+    /// A second instance of the service over the same database, with fresh state (a restart, or a second node).
+    pub async fn another_instance(&self) -> Server {
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind loopback");
+        let state = AppState::new(self.db.clone(), (*self.state.config).clone());
+        Server::spawn(listener, onramp::web::router(state))
+    }
+
+    pub fn anonymous(&self) -> Actor {
+        Actor::new(&self.base)
+    }
+
+    /// A signed-in newcomer with a complete profile.
+    pub async fn newcomer(&self, login: &str) -> Actor {
+        self.person(login, &[Role::Newcomer]).await
+    }
+
+    /// A signed-in, approved mentor accepting mentees.
+    pub async fn mentor(&self, login: &str) -> Actor {
+        self.person(login, &[Role::Mentor]).await
+    }
+
+    pub async fn organizer(&self, login: &str) -> Actor {
+        self.person(login, &[Role::Organizer]).await
+    }
+
+    /// Create a demo person with these roles (and a profile for each), then sign in through the real sign-in page.
+    pub async fn person(&self, login: &str, roles: &[Role]) -> Actor {
+        let user = self.create_user(login, roles).await;
+        let actor = Actor::new(&self.base);
+        let page = actor
+            .post_form("/signin/demo", &[("login", login), ("next", "/dashboard")])
+            .await;
+        assert_eq!(
+            page.status, 303,
+            "demo sign-in of {login} redirects: {}",
+            page.body
+        );
+        actor.with_user_id(user.id)
+    }
+
+    pub async fn create_user(&self, login: &str, roles: &[Role]) -> users::Model {
+        let now = Utc::now();
+        let user = users::ActiveModel {
+            github_id: Set(None),
+            github_login: Set(login.to_string()),
+            name: Set(Some(format!("{login} (test)"))),
+            email: Set(Some(format!("{login}@example.org"))),
+            avatar_url: Set(None),
+            timezone: Set(Some("Europe/Berlin".into())),
+            is_demo: Set(true),
+            created_at: Set(now),
+            last_seen_at: Set(None),
+            ..Default::default()
+        }
+        .insert(&self.db)
+        .await
+        .expect("insert user");
+        for &role in roles {
+            user_roles::ActiveModel {
+                user_id: Set(user.id),
+                role: Set(role),
+                granted_by: Set(None),
+                granted_at: Set(now),
+            }
+            .insert(&self.db)
+            .await
+            .expect("insert role");
+            match role {
+                Role::Newcomer => {
+                    newcomer_profiles::ActiveModel {
+                        user_id: Set(user.id),
+                        rust_experience: Set(1),
+                        c_experience: Set(1),
+                        kernel_experience: Set(0),
+                        hours_per_week: Set(5),
+                        goals: Set("Land a first patch.".into()),
+                        status: Set(newcomer_profiles::NewcomerStatus::Active),
+                        created_at: Set(now),
+                        updated_at: Set(now),
+                    }
+                    .insert(&self.db)
+                    .await
+                    .expect("insert newcomer profile");
+                }
+                Role::Mentor => {
+                    mentor_profiles::ActiveModel {
+                        user_id: Set(user.id),
+                        capacity: Set(3),
+                        accepting: Set(true),
+                        bio: Set("Reviews Rust abstractions.".into()),
+                        status: Set(mentor_profiles::MentorStatus::Approved),
+                        decided_by: Set(None),
+                        decided_at: Set(Some(now)),
+                        created_at: Set(now),
+                        updated_at: Set(now),
+                    }
+                    .insert(&self.db)
+                    .await
+                    .expect("insert mentor profile");
+                }
+                Role::Organizer => {}
+            }
+        }
+        user
+    }
+}
