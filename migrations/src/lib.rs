@@ -1,10 +1,28 @@
 pub use sea_orm_migration::prelude::*;
 
+mod m20261124_000001_users;
+mod m20261124_000002_profiles;
+mod m20261124_000003_catalog;
+mod m20261124_000004_matching_rounds;
+mod m20261124_000005_mentorships_claims;
+mod m20261124_000006_progress;
+mod m20261124_000007_email_audit;
+
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
+    // Order matters: each migration only references tables created by earlier ones, and
+    // `down` runs them in reverse so children are dropped before their parents.
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![]
+        vec![
+            Box::new(m20261124_000001_users::Migration),
+            Box::new(m20261124_000002_profiles::Migration),
+            Box::new(m20261124_000003_catalog::Migration),
+            Box::new(m20261124_000004_matching_rounds::Migration),
+            Box::new(m20261124_000005_mentorships_claims::Migration),
+            Box::new(m20261124_000006_progress::Migration),
+            Box::new(m20261124_000007_email_audit::Migration),
+        ]
     }
 }

@@ -1,0 +1,67 @@
+use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+
+db_enum! {
+    pub enum ClaimState {
+        Active = "active",
+        Completed = "completed",
+        Released = "released",
+        Expired = "expired",
+    }
+}
+
+/// At most one `active` claim per task, enforced by the partial unique index
+/// `claims_one_active_per_task`: of two racing claims, the second insert fails with a unique
+/// violation.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
+#[sea_orm(table_name = "claims")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub task_id: i32,
+    pub newcomer_id: i32,
+    pub state: ClaimState,
+    pub claimed_at: DateTimeUtc,
+    pub expires_at: DateTimeUtc,
+    pub ended_at: Option<DateTimeUtc>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::tasks::Entity",
+        from = "Column::TaskId",
+        to = "super::tasks::Column::Id",
+        on_delete = "Cascade"
+    )]
+    Tasks,
+    #[sea_orm(
+        belongs_to = "super::users::Entity",
+        from = "Column::NewcomerId",
+        to = "super::users::Column::Id",
+        on_delete = "Cascade"
+    )]
+    Newcomer,
+    #[sea_orm(has_many = "super::progress_events::Entity")]
+    ProgressEvents,
+}
+
+impl Related<super::tasks::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Tasks.def()
+    }
+}
+
+impl Related<super::users::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Newcomer.def()
+    }
+}
+
+impl Related<super::progress_events::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::ProgressEvents.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}

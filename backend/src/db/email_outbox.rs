@@ -1,0 +1,60 @@
+use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+
+db_enum! {
+    pub enum OutboxState {
+        Pending = "pending",
+        Sent = "sent",
+        Failed = "failed",
+        Cancelled = "cancelled",
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
+#[sea_orm(table_name = "email_outbox")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub recipient_id: Option<i32>,
+    #[sea_orm(column_type = "Text")]
+    pub recipient_email: String,
+    #[sea_orm(column_type = "Text")]
+    pub kind: String,
+    /// Unique: enqueueing the same logical message twice is a no-op (or a unique violation).
+    #[sea_orm(column_type = "Text", unique)]
+    pub dedup_key: String,
+    #[sea_orm(column_type = "Text")]
+    pub subject: String,
+    #[sea_orm(column_type = "Text")]
+    pub body_text: String,
+    #[sea_orm(column_type = "Text")]
+    pub body_html: String,
+    pub state: OutboxState,
+    pub attempts: i32,
+    pub next_attempt_at: DateTimeUtc,
+    #[sea_orm(column_type = "Text")]
+    pub last_error: Option<String>,
+    #[sea_orm(column_type = "Text")]
+    pub message_id: Option<String>,
+    pub created_at: DateTimeUtc,
+    pub sent_at: Option<DateTimeUtc>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::users::Entity",
+        from = "Column::RecipientId",
+        to = "super::users::Column::Id",
+        on_delete = "SetNull"
+    )]
+    Recipient,
+}
+
+impl Related<super::users::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Recipient.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}
