@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::http::{HeaderName, StatusCode};
-use axum::routing::{get, post};
+use axum::routing::{MethodRouter, get, post};
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
@@ -30,18 +30,65 @@ use crate::auth::session_store::DbSessionStore;
 /// How long a session lasts without use.
 pub const SESSION_IDLE_DAYS: i64 = 14;
 
+/// Every route of the site, registered through [`RouteTable`] so the list of (method, path) pairs can never
+/// drift from the router: the authorization-matrix test walks that list.
+fn table() -> RouteTable {
+    RouteTable::default()
+        .get("/", public::landing)
+        .get("/catalog", public::catalog_page)
+        .get("/tasks/{slug}", public::task_page)
+        .get("/signin", auth::signin_page)
+        .post("/signin/demo", auth::demo_signin)
+        .post("/signout", auth::signout)
+        .get("/dashboard", dashboard::dashboard)
+        .get("/static/{*path}", crate::assets::serve)
+        .get("/healthz", healthz)
+}
+
 /// Every route of the site, without the layers (tests add their own probes here before `with_layers`).
 pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/", get(public::landing))
-        .route("/catalog", get(public::catalog_page))
-        .route("/tasks/{slug}", get(public::task_page))
-        .route("/signin", get(auth::signin_page))
-        .route("/signin/demo", post(auth::demo_signin))
-        .route("/signout", post(auth::signout))
-        .route("/dashboard", get(dashboard::dashboard))
-        .route("/static/{*path}", get(crate::assets::serve))
-        .route("/healthz", get(healthz))
+    table().router
+}
+
+/// The (method, path) of every route, as registered.
+pub fn route_list() -> Vec<(&'static str, &'static str)> {
+    table().list
+}
+
+/// A router that also remembers what it was given.
+#[derive(Default)]
+pub struct RouteTable {
+    router: Router<AppState>,
+    list: Vec<(&'static str, &'static str)>,
+}
+
+impl RouteTable {
+    pub fn get<H, T>(self, path: &'static str, handler: H) -> Self
+    where
+        H: axum::handler::Handler<T, AppState>,
+        T: 'static,
+    {
+        self.add("GET", path, get(handler))
+    }
+
+    pub fn post<H, T>(self, path: &'static str, handler: H) -> Self
+    where
+        H: axum::handler::Handler<T, AppState>,
+        T: 'static,
+    {
+        self.add("POST", path, post(handler))
+    }
+
+    fn add(
+        mut self,
+        method: &'static str,
+        path: &'static str,
+        route: MethodRouter<AppState>,
+    ) -> Self {
+        self.list.push((method, path));
+        self.router = self.router.route(path, route);
+        self
+    }
 }
 
 /// The layers every request passes through, outermost first.
