@@ -15,6 +15,9 @@ pub enum AppError {
     /// The page needs a signed-in user; they are sent to sign in.
     #[error("sign-in required")]
     SignInRequired { next: String },
+    /// A state-changing request from another site (or with no sign of where it came from).
+    #[error("cross-site request refused")]
+    CrossSite,
     /// The request itself is wrong; the message is shown to the user as it is.
     #[error("{0}")]
     BadRequest(String),
@@ -33,7 +36,7 @@ impl AppError {
     pub fn status(&self) -> StatusCode {
         match self {
             AppError::NotFound => StatusCode::NOT_FOUND,
-            AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::Forbidden | AppError::CrossSite => StatusCode::FORBIDDEN,
             AppError::SignInRequired { .. } => StatusCode::SEE_OTHER,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Conflict(_) => StatusCode::CONFLICT,
@@ -89,6 +92,13 @@ impl IntoResponse for AppError {
             AppError::Forbidden => ErrorPage {
                 title: "Not allowed",
                 message: "Your account cannot see or change this.".into(),
+                log_detail: None,
+            },
+            AppError::CrossSite => ErrorPage {
+                title: "Request refused",
+                message: "This form was sent from another site, so it was not accepted. Open the page on this site and \
+                          try again."
+                    .into(),
                 log_detail: None,
             },
             AppError::BadRequest(msg) => {

@@ -13,8 +13,9 @@ impl Templates {
     pub fn new(assets: &Assets) -> Templates {
         let mut env = Environment::new();
         load(&mut env);
-        // A misspelt variable should fail loudly in tests rather than render as an empty string.
-        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        // A misspelt variable fails loudly rather than rendering as an empty string; `{% if x %}` on a missing
+        // key (an optional field error) is still allowed.
+        env.set_undefined_behavior(UndefinedBehavior::SemiStrict);
         let urls = assets.urls();
         // Asset URLs are ours, not user input: mark them safe so they are not entity-escaped.
         env.add_function(

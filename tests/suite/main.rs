@@ -5,5 +5,8 @@ mod support;
 
 mod catalog_import;
 mod errors;
+mod authz;
+mod profiles;
 mod public_pages;
+mod security;
 mod sessions;

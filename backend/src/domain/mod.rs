@@ -3,3 +3,4 @@
 pub mod catalog;
 pub mod matching;
 pub mod people;
+pub mod profile;

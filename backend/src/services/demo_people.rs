@@ -4,7 +4,6 @@ use std::path::Path;
 
 use anyhow::Context;
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
     Set, TransactionTrait,
@@ -12,11 +11,11 @@ use sea_orm::{
 
 use crate::db::mentor_profiles::MentorStatus;
 use crate::db::newcomer_profiles::NewcomerStatus;
-use crate::db::{
-    areas, mentor_profiles, newcomer_profiles, user_areas, user_languages, user_roles, users,
-};
+use crate::db::{areas, user_roles, users};
 use crate::domain::catalog::Source;
 use crate::domain::people::{self, Person};
+use crate::domain::profile::{MentorProfile, NewcomerProfile};
+use crate::services::profiles;
 
 /// Read, validate and write the demo people; returns how many there are.
 pub async fn import_file(
@@ -90,92 +89,39 @@ async fn upsert(
     }))
     .exec(txn)
     .await?;
-    user_areas::Entity::delete_many()
-        .filter(user_areas::Column::UserId.eq(id))
-        .exec(txn)
-        .await?;
-    let area_ids: Vec<i32> = area_rows
+    let known: Vec<String> = area_rows.iter().map(|a| a.slug.clone()).collect();
+    let areas: Vec<String> = p
+        .areas
         .iter()
-        .filter(|a| p.areas.contains(&a.slug))
-        .map(|a| a.id)
+        .filter(|a| known.contains(a))
+        .cloned()
         .collect();
-    if !area_ids.is_empty() {
-        user_areas::Entity::insert_many(area_ids.into_iter().map(|area_id| {
-            user_areas::ActiveModel {
-                user_id: Set(id),
-                area_id: Set(area_id),
-            }
-        }))
-        .exec(txn)
-        .await?;
-    }
-    user_languages::Entity::delete_many()
-        .filter(user_languages::Column::UserId.eq(id))
-        .exec(txn)
-        .await?;
-    if !p.languages.is_empty() {
-        user_languages::Entity::insert_many(p.languages.iter().map(|l| {
-            user_languages::ActiveModel {
-                user_id: Set(id),
-                language: Set(l.clone()),
-            }
-        }))
-        .exec(txn)
-        .await?;
-    }
+    profiles::replace_areas(txn, id, &areas).await?;
+    profiles::replace_languages(txn, id, &p.languages).await?;
     if let Some(n) = &p.newcomer {
-        let row = newcomer_profiles::ActiveModel {
-            user_id: Set(id),
-            rust_experience: Set(n.rust),
-            c_experience: Set(n.c),
-            kernel_experience: Set(n.kernel),
-            hours_per_week: Set(n.hours_per_week),
-            goals: Set(n.goals.trim().to_string()),
-            status: Set(NewcomerStatus::Active),
-            created_at: Set(now),
-            updated_at: Set(now),
+        let profile = NewcomerProfile {
+            interests: areas.clone(),
+            rust: n.rust,
+            c: n.c,
+            kernel: n.kernel,
+            languages: p.languages.clone(),
+            timezone: p.timezone.clone(),
+            hours_per_week: n.hours_per_week,
+            goals: n.goals.trim().to_string(),
+            status: NewcomerStatus::Active,
         };
-        newcomer_profiles::Entity::insert(row)
-            .on_conflict(
-                OnConflict::column(newcomer_profiles::Column::UserId)
-                    .update_columns([
-                        newcomer_profiles::Column::RustExperience,
-                        newcomer_profiles::Column::CExperience,
-                        newcomer_profiles::Column::KernelExperience,
-                        newcomer_profiles::Column::HoursPerWeek,
-                        newcomer_profiles::Column::Goals,
-                        newcomer_profiles::Column::UpdatedAt,
-                    ])
-                    .to_owned(),
-            )
-            .exec_without_returning(txn)
-            .await?;
+        profiles::upsert_newcomer(txn, id, &profile, now).await?;
     }
     if let Some(m) = &p.mentor {
-        let row = mentor_profiles::ActiveModel {
-            user_id: Set(id),
-            capacity: Set(m.capacity),
-            accepting: Set(m.accepting),
-            bio: Set(m.bio.trim().to_string()),
-            status: Set(MentorStatus::Approved),
-            decided_by: Set(None),
-            decided_at: Set(Some(now)),
-            created_at: Set(now),
-            updated_at: Set(now),
+        let profile = MentorProfile {
+            expertise: areas.clone(),
+            languages: p.languages.clone(),
+            timezone: p.timezone.clone(),
+            capacity: m.capacity,
+            accepting: m.accepting,
+            bio: m.bio.trim().to_string(),
         };
-        mentor_profiles::Entity::insert(row)
-            .on_conflict(
-                OnConflict::column(mentor_profiles::Column::UserId)
-                    .update_columns([
-                        mentor_profiles::Column::Capacity,
-                        mentor_profiles::Column::Accepting,
-                        mentor_profiles::Column::Bio,
-                        mentor_profiles::Column::UpdatedAt,
-                    ])
-                    .to_owned(),
-            )
-            .exec_without_returning(txn)
-            .await?;
+        profiles::upsert_mentor(txn, id, &profile, MentorStatus::Approved, now).await?;
     }
     Ok(())
 }

@@ -6,3 +6,6 @@ pub mod catalog_import;
 pub mod demo_people;
 pub mod stats;
 pub mod users;
+pub mod audit;
+pub mod profiles;
+pub mod roles;

@@ -6,7 +6,9 @@ use minijinja::context;
 use minijinja::value::Serde;
 
 use crate::app::AppState;
+use crate::db::user_roles::Role;
 use crate::error::AppResult;
+use crate::services::profiles;
 use crate::web::extract::{CurrentUser, Viewer};
 use crate::web::page::render;
 
@@ -14,11 +16,17 @@ pub async fn dashboard(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
 ) -> AppResult<Html<String>> {
-    let viewer = Viewer(Some(user.clone()));
+    let profile_complete =
+        user.has(Role::Newcomer) && profiles::newcomer_is_complete(&state.db, user.id).await?;
+    let (_, mentor_status) = profiles::mentor_form(&state.db, user.id).await?;
     render(
         &state,
-        &viewer,
+        &Viewer(Some(user.clone())),
         "dashboard.html",
-        context! { user => Serde(&user) },
+        context! {
+            user => Serde(&user),
+            profile_complete,
+            mentor_status => mentor_status.map(|s| s.as_str()),
+        },
     )
 }

@@ -71,3 +71,12 @@ where
         }
     }
 }
+
+/// Refuse (403) unless the person holds `role`.
+pub fn require(user: &UserWithRoles, role: crate::db::user_roles::Role) -> Result<(), AppError> {
+    if user.has(role) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}

@@ -2,10 +2,13 @@
 //! No SQL here: handlers call `services`.
 
 pub mod auth;
+pub mod csrf;
 pub mod dashboard;
 pub mod errors;
 pub mod extract;
+pub mod organizer;
 pub mod page;
+pub mod profile;
 pub mod public;
 pub mod security;
 
@@ -41,6 +44,14 @@ fn table() -> RouteTable {
         .post("/signin/demo", auth::demo_signin)
         .post("/signout", auth::signout)
         .get("/dashboard", dashboard::dashboard)
+        .get("/profile", profile::newcomer_form)
+        .post("/profile", profile::save_newcomer)
+        .get("/mentor/profile", profile::mentor_form)
+        .post("/mentor/profile", profile::save_mentor)
+        .get("/organizer/people", organizer::people)
+        .post("/organizer/people/{id}/mentor", organizer::decide_mentor)
+        .post("/organizer/people/{id}/roles", organizer::change_role)
+        .get("/organizer/audit", organizer::audit_log)
         .get("/static/{*path}", crate::assets::serve)
         .get("/healthz", healthz)
 }
@@ -94,7 +105,9 @@ impl RouteTable {
 /// The layers every request passes through, outermost first.
 pub fn with_layers(routes: Router<AppState>, state: AppState) -> Router {
     let config = &state.config;
-    let secure = config.base_url().scheme() == "https";
+    let base = config.base_url();
+    let secure = base.scheme() == "https";
+    let origin = base.origin().ascii_serialization();
     let sessions = SessionManagerLayer::new(DbSessionStore::new(state.db.clone()))
         .with_name("onramp_session")
         .with_http_only(true)
@@ -114,6 +127,7 @@ pub fn with_layers(routes: Router<AppState>, state: AppState) -> Router {
         .layer(axum::middleware::map_response_with_state(security::Https(secure), security::set_headers))
         .layer(axum::middleware::from_fn_with_state(state.clone(), errors::render_error_pages))
         .layer(CatchPanicLayer::new())
+        .layer(axum::middleware::from_fn_with_state(csrf::SiteOrigin(origin), csrf::same_origin_only))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,
             Duration::from_secs(config.request_timeout_secs),

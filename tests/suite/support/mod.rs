@@ -143,6 +143,13 @@ impl TestAppBuilder {
     }
 
     pub async fn start(self) -> TestApp {
+        // Errors logged by the service show up beside a failing test's output (RUST_LOG overrides).
+        let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+            .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("error"));
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .with_test_writer()
+            .try_init();
         let db_guard = TestDb::new().await;
         let mut config = self.config;
         config.database_url = db_guard.url.clone();
@@ -153,7 +160,10 @@ impl TestAppBuilder {
             .await
             .expect("bind loopback");
         let addr = listener.local_addr().unwrap();
-        config.base_url = Some(format!("http://{addr}").parse().unwrap());
+        // Tests that need a particular public URL (https) set it; otherwise the site is where it listens.
+        if config.base_url.is_none() {
+            config.base_url = Some(format!("http://{addr}").parse().unwrap());
+        }
         let state = AppState::new(db.clone(), config);
         let server = Server::spawn(
             listener,

@@ -1,0 +1,291 @@
+//! Newcomer and mentor profiles: loading them into their forms and saving them, in one transaction each.
+//! A mentor profile starts as an application that an organizer decides on (see `services::roles`).
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+};
+
+use crate::db::mentor_profiles::MentorStatus;
+use crate::db::{areas, mentor_profiles, newcomer_profiles, user_areas, user_languages, users};
+use crate::domain::profile::{MentorForm, MentorProfile, NewcomerForm, NewcomerProfile};
+
+/// The slugs of every area, for validation and the forms' checkboxes.
+pub async fn area_slugs(db: &impl ConnectionTrait) -> Result<Vec<String>, DbErr> {
+    areas::Entity::find()
+        .select_only()
+        .column(areas::Column::Slug)
+        .order_by_asc(areas::Column::Slug)
+        .into_tuple()
+        .all(db)
+        .await
+}
+
+async fn chosen_areas(db: &impl ConnectionTrait, user_id: i32) -> Result<Vec<String>, DbErr> {
+    user_areas::Entity::find()
+        .select_only()
+        .column(areas::Column::Slug)
+        .inner_join(areas::Entity)
+        .filter(user_areas::Column::UserId.eq(user_id))
+        .order_by_asc(areas::Column::Slug)
+        .into_tuple()
+        .all(db)
+        .await
+}
+
+async fn chosen_languages(db: &impl ConnectionTrait, user_id: i32) -> Result<Vec<String>, DbErr> {
+    user_languages::Entity::find()
+        .select_only()
+        .column(user_languages::Column::Language)
+        .filter(user_languages::Column::UserId.eq(user_id))
+        .order_by_asc(user_languages::Column::Language)
+        .into_tuple()
+        .all(db)
+        .await
+}
+
+async fn user_timezone(db: &impl ConnectionTrait, user_id: i32) -> Result<String, DbErr> {
+    Ok(users::Entity::find_by_id(user_id)
+        .one(db)
+        .await?
+        .and_then(|u| u.timezone)
+        .unwrap_or_default())
+}
+
+/// The newcomer form filled with what is saved, or empty with sensible starting values.
+pub async fn newcomer_form(
+    db: &impl ConnectionTrait,
+    user_id: i32,
+) -> Result<(NewcomerForm, bool), DbErr> {
+    let profile = newcomer_profiles::Entity::find_by_id(user_id)
+        .one(db)
+        .await?;
+    let form = NewcomerForm {
+        interests: chosen_areas(db, user_id).await?,
+        languages: chosen_languages(db, user_id).await?,
+        timezone: user_timezone(db, user_id).await?,
+        rust: profile
+            .as_ref()
+            .map(|p| p.rust_experience.to_string())
+            .unwrap_or_default(),
+        c: profile
+            .as_ref()
+            .map(|p| p.c_experience.to_string())
+            .unwrap_or_default(),
+        kernel: profile
+            .as_ref()
+            .map(|p| p.kernel_experience.to_string())
+            .unwrap_or_default(),
+        hours_per_week: profile
+            .as_ref()
+            .map_or("5".into(), |p| p.hours_per_week.to_string()),
+        goals: profile
+            .as_ref()
+            .map(|p| p.goals.clone())
+            .unwrap_or_default(),
+        status: profile
+            .as_ref()
+            .map_or("active".into(), |p| p.status.as_str().to_string()),
+    };
+    Ok((form, profile.is_some()))
+}
+
+pub async fn save_newcomer(
+    db: &DatabaseConnection,
+    user_id: i32,
+    p: &NewcomerProfile,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let txn = db.begin().await?;
+    set_timezone(&txn, user_id, &p.timezone).await?;
+    replace_areas(&txn, user_id, &p.interests).await?;
+    replace_languages(&txn, user_id, &p.languages).await?;
+    upsert_newcomer(&txn, user_id, p, now).await?;
+    txn.commit().await
+}
+
+/// The mentor form filled with what is saved, and the application's status if there is one.
+pub async fn mentor_form(
+    db: &impl ConnectionTrait,
+    user_id: i32,
+) -> Result<(MentorForm, Option<MentorStatus>), DbErr> {
+    let profile = mentor_profiles::Entity::find_by_id(user_id).one(db).await?;
+    let form = MentorForm {
+        expertise: chosen_areas(db, user_id).await?,
+        languages: chosen_languages(db, user_id).await?,
+        timezone: user_timezone(db, user_id).await?,
+        capacity: profile
+            .as_ref()
+            .map_or("2".into(), |p| p.capacity.to_string()),
+        accepting: profile
+            .as_ref()
+            .map_or(Some("on".into()), |p| p.accepting.then(|| "on".into())),
+        bio: profile.as_ref().map(|p| p.bio.clone()).unwrap_or_default(),
+    };
+    Ok((form, profile.map(|p| p.status)))
+}
+
+/// Save a mentor profile: the first save is an application (status applied); later saves keep the status.
+pub async fn save_mentor(
+    db: &DatabaseConnection,
+    user_id: i32,
+    p: &MentorProfile,
+    now: DateTime<Utc>,
+) -> Result<MentorStatus, DbErr> {
+    let txn = db.begin().await?;
+    set_timezone(&txn, user_id, &p.timezone).await?;
+    replace_areas(&txn, user_id, &p.expertise).await?;
+    replace_languages(&txn, user_id, &p.languages).await?;
+    let status = upsert_mentor(&txn, user_id, p, MentorStatus::Applied, now).await?;
+    txn.commit().await?;
+    Ok(status)
+}
+
+pub async fn set_timezone(db: &impl ConnectionTrait, user_id: i32, tz: &str) -> Result<(), DbErr> {
+    users::Entity::update_many()
+        .col_expr(
+            users::Column::Timezone,
+            sea_orm::sea_query::Expr::value(tz.to_string()),
+        )
+        .filter(users::Column::Id.eq(user_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Replace a person's areas (interests or expertise) with these slugs; unknown slugs are ignored.
+pub async fn replace_areas(
+    db: &impl ConnectionTrait,
+    user_id: i32,
+    slugs: &[String],
+) -> Result<(), DbErr> {
+    user_areas::Entity::delete_many()
+        .filter(user_areas::Column::UserId.eq(user_id))
+        .exec(db)
+        .await?;
+    if slugs.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<i32> = areas::Entity::find()
+        .select_only()
+        .column(areas::Column::Id)
+        .filter(areas::Column::Slug.is_in(slugs.iter().cloned()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    if !ids.is_empty() {
+        user_areas::Entity::insert_many(ids.into_iter().map(|area_id| user_areas::ActiveModel {
+            user_id: Set(user_id),
+            area_id: Set(area_id),
+        }))
+        .exec(db)
+        .await?;
+    }
+    Ok(())
+}
+
+pub async fn replace_languages(
+    db: &impl ConnectionTrait,
+    user_id: i32,
+    codes: &[String],
+) -> Result<(), DbErr> {
+    user_languages::Entity::delete_many()
+        .filter(user_languages::Column::UserId.eq(user_id))
+        .exec(db)
+        .await?;
+    if !codes.is_empty() {
+        user_languages::Entity::insert_many(codes.iter().map(|l| user_languages::ActiveModel {
+            user_id: Set(user_id),
+            language: Set(l.clone()),
+        }))
+        .exec(db)
+        .await?;
+    }
+    Ok(())
+}
+
+pub async fn upsert_newcomer(
+    db: &impl ConnectionTrait,
+    user_id: i32,
+    p: &NewcomerProfile,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let row = newcomer_profiles::ActiveModel {
+        user_id: Set(user_id),
+        rust_experience: Set(p.rust),
+        c_experience: Set(p.c),
+        kernel_experience: Set(p.kernel),
+        hours_per_week: Set(p.hours_per_week),
+        goals: Set(p.goals.clone()),
+        status: Set(p.status),
+        created_at: Set(now),
+        updated_at: Set(now),
+    };
+    use newcomer_profiles::Column as C;
+    newcomer_profiles::Entity::insert(row)
+        .on_conflict(
+            OnConflict::column(C::UserId)
+                .update_columns([
+                    C::RustExperience,
+                    C::CExperience,
+                    C::KernelExperience,
+                    C::HoursPerWeek,
+                    C::Goals,
+                    C::Status,
+                    C::UpdatedAt,
+                ])
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    Ok(())
+}
+
+/// Insert or update a mentor profile. A new profile gets `initial` status; an existing one keeps its status.
+pub async fn upsert_mentor(
+    db: &impl ConnectionTrait,
+    user_id: i32,
+    p: &MentorProfile,
+    initial: MentorStatus,
+    now: DateTime<Utc>,
+) -> Result<MentorStatus, DbErr> {
+    match mentor_profiles::Entity::find_by_id(user_id).one(db).await? {
+        Some(existing) => {
+            let status = existing.status;
+            let mut am = existing.into_active_model();
+            am.capacity = Set(p.capacity);
+            am.accepting = Set(p.accepting);
+            am.bio = Set(p.bio.clone());
+            am.updated_at = Set(now);
+            am.update(db).await?;
+            Ok(status)
+        }
+        None => {
+            mentor_profiles::ActiveModel {
+                user_id: Set(user_id),
+                capacity: Set(p.capacity),
+                accepting: Set(p.accepting),
+                bio: Set(p.bio.clone()),
+                status: Set(initial),
+                decided_by: Set(None),
+                decided_at: Set((initial != MentorStatus::Applied).then_some(now)),
+                created_at: Set(now),
+                updated_at: Set(now),
+            }
+            .insert(db)
+            .await?;
+            Ok(initial)
+        }
+    }
+}
+
+/// Whether a newcomer has told us enough to be matched: a profile, interests, a language and a time zone.
+pub async fn newcomer_is_complete(db: &impl ConnectionTrait, user_id: i32) -> Result<bool, DbErr> {
+    let (form, exists) = newcomer_form(db, user_id).await?;
+    Ok(exists
+        && !form.interests.is_empty()
+        && !form.languages.is_empty()
+        && !form.timezone.is_empty())
+}

@@ -1,0 +1,248 @@
+//! The authorization matrix: for every route the router has and every kind of visitor, the expected outcome is
+//! written down once here. A route added without an entry fails `every_route_has_an_entry`.
+
+use std::collections::BTreeSet;
+
+use onramp::db::tasks;
+use onramp::db::user_roles::Role;
+use sea_orm::EntityTrait;
+
+use crate::support::{Actor, Page, TestApp};
+
+/// What a visitor gets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    /// This exact status, e.g. 200 for a page, 303 for a form that redirects, 422 for an empty form.
+    Status(u16),
+    /// Sent to the sign-in page (303 to /signin?next=...).
+    SignIn,
+    /// Refused: 403.
+    Denied,
+}
+
+use Outcome::{Denied, SignIn, Status};
+
+struct Entry {
+    method: &'static str,
+    path: &'static str,
+    /// The form body for POSTs: the least that reaches the authorization decision.
+    form: &'static [(&'static str, &'static str)],
+    anonymous: Outcome,
+    newcomer: Outcome,
+    /// Another newcomer, whose data the first must never see or change (requests use the first's ids).
+    other_newcomer: Outcome,
+    mentor: Outcome,
+    organizer: Outcome,
+}
+
+const fn all(o: Outcome) -> [Outcome; 5] {
+    [o, o, o, o, o]
+}
+
+const fn entry(
+    method: &'static str,
+    path: &'static str,
+    form: &'static [(&'static str, &'static str)],
+    o: [Outcome; 5],
+) -> Entry {
+    Entry {
+        method,
+        path,
+        form,
+        anonymous: o[0],
+        newcomer: o[1],
+        other_newcomer: o[2],
+        mentor: o[3],
+        organizer: o[4],
+    }
+}
+
+/// anonymous, newcomer, other newcomer, mentor, organizer.
+const MATRIX: &[Entry] = &[
+    entry("GET", "/", &[], all(Status(200))),
+    entry("GET", "/catalog", &[], all(Status(200))),
+    entry("GET", "/tasks/{slug}", &[], all(Status(200))),
+    entry("GET", "/signin", &[], all(Status(200))),
+    entry(
+        "POST",
+        "/signin/demo",
+        &[("login", "{newcomer_login}")],
+        all(Status(303)),
+    ),
+    entry("POST", "/signout", &[], all(Status(303))),
+    entry(
+        "GET",
+        "/dashboard",
+        &[],
+        [SignIn, Status(200), Status(200), Status(200), Status(200)],
+    ),
+    entry(
+        "GET",
+        "/profile",
+        &[],
+        [SignIn, Status(200), Status(200), Denied, Denied],
+    ),
+    entry(
+        "POST",
+        "/profile",
+        &[],
+        [SignIn, Status(422), Status(422), Denied, Denied],
+    ),
+    entry(
+        "GET",
+        "/mentor/profile",
+        &[],
+        [SignIn, Status(200), Status(200), Status(200), Status(200)],
+    ),
+    entry(
+        "POST",
+        "/mentor/profile",
+        &[],
+        [SignIn, Status(422), Status(422), Status(422), Status(422)],
+    ),
+    entry(
+        "GET",
+        "/organizer/people",
+        &[],
+        [SignIn, Denied, Denied, Denied, Status(200)],
+    ),
+    // The newcomer has no mentor application, so even the organizer finds nothing to decide.
+    entry(
+        "POST",
+        "/organizer/people/{id}/mentor",
+        &[("decision", "approve")],
+        [SignIn, Denied, Denied, Denied, Status(404)],
+    ),
+    entry(
+        "POST",
+        "/organizer/people/{id}/roles",
+        &[("role", "organizer"), ("action", "grant")],
+        [SignIn, Denied, Denied, Denied, Status(303)],
+    ),
+    entry(
+        "GET",
+        "/organizer/audit",
+        &[],
+        [SignIn, Denied, Denied, Denied, Status(200)],
+    ),
+    entry("GET", "/static/{*path}", &[], all(Status(200))),
+    entry("GET", "/healthz", &[], all(Status(200))),
+];
+
+#[test]
+fn every_route_has_an_entry() {
+    let routes: BTreeSet<(&str, &str)> = onramp::web::route_list().into_iter().collect();
+    let written: BTreeSet<(&str, &str)> = MATRIX.iter().map(|e| (e.method, e.path)).collect();
+    let missing: Vec<_> = routes.difference(&written).collect();
+    let stale: Vec<_> = written.difference(&routes).collect();
+    assert!(
+        missing.is_empty(),
+        "routes without an authorization entry: {missing:?}"
+    );
+    assert!(
+        stale.is_empty(),
+        "entries for routes that do not exist: {stale:?}"
+    );
+}
+
+struct Ids {
+    slug: String,
+    newcomer_id: i32,
+    newcomer_login: String,
+}
+
+fn fill(template: &str, ids: &Ids) -> String {
+    template
+        .replace("{slug}", &ids.slug)
+        .replace("{id}", &ids.newcomer_id.to_string())
+        .replace("{*path}", "app.css")
+        .replace("{newcomer_login}", &ids.newcomer_login)
+}
+
+async fn request(actor: &Actor, e: &Entry, ids: &Ids) -> Page {
+    let path = fill(e.path, ids);
+    match e.method {
+        "GET" => actor.get(&path).await,
+        "POST" => {
+            let form: Vec<(String, String)> = e
+                .form
+                .iter()
+                .map(|(k, v)| (k.to_string(), fill(v, ids)))
+                .collect();
+            let form: Vec<(&str, &str)> =
+                form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            actor.post_form(&path, &form).await
+        }
+        other => panic!("no request helper for {other}"),
+    }
+}
+
+fn check(outcome: Outcome, page: &Page) -> bool {
+    match outcome {
+        Status(code) => page.status == code,
+        SignIn => {
+            page.status == 303
+                && page
+                    .location()
+                    .is_some_and(|l| l.starts_with("/signin?next="))
+        }
+        Denied => page.status == 403,
+    }
+}
+
+#[tokio::test]
+async fn every_visitor_gets_what_the_matrix_says() {
+    let app = TestApp::start().await;
+    let slug = tasks::Entity::find()
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .slug;
+    let mut failures = Vec::new();
+    for (n, e) in MATRIX.iter().enumerate() {
+        // Fresh people for each route, so one route's effect (a sign-out, a promotion) cannot colour another's.
+        let newcomer = app.newcomer(&format!("newcomer-{n}")).await;
+        let ids = Ids {
+            slug: slug.clone(),
+            newcomer_id: newcomer.user_id.unwrap(),
+            newcomer_login: format!("newcomer-{n}"),
+        };
+        let actors: [(&str, Actor, Outcome); 5] = [
+            ("anonymous", app.anonymous(), e.anonymous),
+            ("newcomer", newcomer, e.newcomer),
+            (
+                "other newcomer",
+                app.newcomer(&format!("other-{n}")).await,
+                e.other_newcomer,
+            ),
+            (
+                "mentor",
+                app.person(&format!("mentor-{n}"), &[Role::Mentor]).await,
+                e.mentor,
+            ),
+            (
+                "organizer",
+                app.organizer(&format!("organizer-{n}")).await,
+                e.organizer,
+            ),
+        ];
+        for (who, actor, expected) in &actors {
+            let page = request(actor, e, &ids).await;
+            if !check(*expected, &page) {
+                failures.push(format!(
+                    "{} {} as {who}: expected {expected:?}, got {} (location {:?})",
+                    e.method,
+                    e.path,
+                    page.status,
+                    page.location()
+                ));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "authorization matrix mismatches:\n{}",
+        failures.join("\n")
+    );
+}
