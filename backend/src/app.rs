@@ -1,5 +1,6 @@
 //! Building the service: state, start-up work (migrations, first catalog import, demo people) and serving.
 
+use std::net::SocketAddr;
 use std::sync::Arc;
 
 use anyhow::Context;
@@ -83,7 +84,9 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     tracing::info!(database = %database::redact(&config.database_url), "Onramp listening on {base}");
     tokio::spawn(delete_expired_sessions(DbSessionStore::new(db.clone())));
     let router = web::router(AppState::new(db, config));
-    axum::serve(listener, router)
+    // The peer address keys the sign-in rate limit.
+    let service = router.into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, service)
         .with_graceful_shutdown(shutdown_signal())
         .await?;
     Ok(())

@@ -111,6 +111,18 @@ pub struct Config {
     /// Import the catalog at start-up when the database has no tasks yet.
     #[arg(long, env = "ONRAMP_IMPORT_ON_START", default_value_t = true, action = clap::ArgAction::Set)]
     pub import_on_start: bool,
+
+    /// Seconds to wait for each call to GitHub during sign-in (code exchange, profile, emails).
+    #[arg(long, env = "ONRAMP_GITHUB_TIMEOUT_SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=120))]
+    pub github_timeout_secs: u64,
+
+    /// Sign-in attempts (GitHub redirects and callbacks, demo sign-ins) one IP address regains per minute.
+    #[arg(long, env = "ONRAMP_SIGNIN_RATE_PER_MINUTE", default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub signin_rate_per_minute: u32,
+
+    /// Sign-in attempts one IP address may make in a quick burst before the per-minute rate applies.
+    #[arg(long, env = "ONRAMP_SIGNIN_BURST", default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub signin_burst: u32,
 }
 
 impl Config {
@@ -149,6 +161,15 @@ impl Config {
 
     pub fn is_sqlite(&self) -> bool {
         self.database_url.starts_with("sqlite:")
+    }
+
+    /// Whether `login` is listed in ONRAMP_ORGANIZERS. GitHub logins are case-insensitive ASCII, and a stray
+    /// comma or space in the variable must not make anyone an organizer.
+    pub fn is_configured_organizer(&self, login: &str) -> bool {
+        self.organizers
+            .iter()
+            .map(|o| o.trim())
+            .any(|o| !o.is_empty() && o.eq_ignore_ascii_case(login))
     }
 }
 
@@ -222,5 +243,24 @@ mod tests {
         ])
         .unwrap();
         assert!(!cli.config.demo_mode());
+    }
+
+    #[test]
+    fn configured_organizers_match_case_insensitively_and_never_empty() {
+        let cli = Cli::try_parse_from([
+            "onramp",
+            "--organizers",
+            "Alice, bob,,",
+            "--signin-burst",
+            "3",
+        ])
+        .unwrap();
+        let c = cli.config;
+        assert!(c.is_configured_organizer("alice"));
+        assert!(c.is_configured_organizer("BOB"));
+        assert!(!c.is_configured_organizer(""));
+        assert!(!c.is_configured_organizer("carol"));
+        assert_eq!(c.signin_burst, 3);
+        assert!(Cli::try_parse_from(["onramp", "--signin-rate-per-minute", "0"]).is_err());
     }
 }

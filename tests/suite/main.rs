@@ -5,6 +5,7 @@ mod support;
 
 mod catalog_import;
 mod errors;
+mod github_signin;
 mod authz;
 mod profiles;
 mod public_pages;

@@ -4,6 +4,7 @@
 pub mod catalog;
 pub mod catalog_import;
 pub mod demo_people;
+pub mod signin;
 pub mod stats;
 pub mod users;
 pub mod audit;

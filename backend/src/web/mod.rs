@@ -6,10 +6,12 @@ pub mod csrf;
 pub mod dashboard;
 pub mod errors;
 pub mod extract;
+pub mod github;
 pub mod organizer;
 pub mod page;
 pub mod profile;
 pub mod public;
+pub mod rate_limit;
 pub mod security;
 
 use std::time::Duration;
@@ -42,6 +44,8 @@ fn table() -> RouteTable {
         .get("/tasks/{slug}", public::task_page)
         .get("/signin", auth::signin_page)
         .post("/signin/demo", auth::demo_signin)
+        .get("/auth/github", github::start)
+        .get("/auth/github/callback", github::callback)
         .post("/signout", auth::signout)
         .get("/dashboard", dashboard::dashboard)
         .get("/profile", profile::newcomer_form)
@@ -55,6 +59,9 @@ fn table() -> RouteTable {
         .get("/static/{*path}", crate::assets::serve)
         .get("/healthz", healthz)
 }
+
+/// The sign-in endpoints, limited per client address (see `rate_limit`).
+const SIGNIN_PATHS: &[&str] = &["/signin/demo", "/auth/github", "/auth/github/callback"];
 
 /// Every route of the site, without the layers (tests add their own probes here before `with_layers`).
 pub fn routes() -> Router<AppState> {
@@ -126,6 +133,10 @@ pub fn with_layers(routes: Router<AppState>, state: AppState) -> Router {
         .layer(PropagateRequestIdLayer::new(request_id))
         .layer(axum::middleware::map_response_with_state(security::Https(secure), security::set_headers))
         .layer(axum::middleware::from_fn_with_state(state.clone(), errors::render_error_pages))
+        .layer(axum::middleware::from_fn_with_state(
+            rate_limit::Limiter::new(config, SIGNIN_PATHS),
+            rate_limit::limit,
+        ))
         .layer(CatchPanicLayer::new())
         .layer(axum::middleware::from_fn_with_state(csrf::SiteOrigin(origin), csrf::same_origin_only))
         .layer(TimeoutLayer::with_status_code(

@@ -6,6 +6,7 @@
 //! the test: it never falls back to SQLite.
 
 pub mod actor;
+pub mod fake_github;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -189,7 +190,9 @@ impl Server {
     fn spawn(listener: TcpListener, router: axum::Router) -> Server {
         let base = format!("http://{}", listener.local_addr().unwrap());
         let handle = tokio::spawn(async move {
-            axum::serve(listener, router).await.expect("server runs");
+            // As in production: the peer address keys the sign-in rate limit.
+            let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
+            axum::serve(listener, service).await.expect("server runs");
         });
         Server { base, handle }
     }
@@ -215,6 +218,8 @@ impl TestApp {
     pub fn builder() -> TestAppBuilder {
         let mut config = Config::defaults();
         config.catalog_dir = repo_root().join("seed-data");
+        // Every actor of a test signs in from 127.0.0.1 within milliseconds; the rate-limit tests set their own.
+        config.signin_burst = 10_000;
         TestAppBuilder {
             config,
             routes: onramp::web::routes(),
