@@ -20,8 +20,19 @@
 //! shortest paths) ends with hundreds of searches that each sweep the whole graph to find the
 //! last free places, while here all units move at once and each phase only repairs what the
 //! finer epsilon breaks.
+//!
+//! Operations, all pushes and relabels of push-relabel, so each keeps eps-optimality:
+//! * `bid`: a newcomer takes its cheapest option, valuing itself at the second cheapest
+//!   plus eps; a mentor pushed over what it passes on evicts its lowest-slack holder after
+//!   raising its price to that slack plus eps (`discharge_mentor`);
+//! * when more units reach the sink than it needs (mentors priced above the sink must be
+//!   full, but nobody comes), a short-of-units mentor makes a reverse bid (`settle_sink`),
+//!   or the sink raises its own price (`raise_sink`);
+//! * a price war (far more bids than usual) triggers a global price update (`relabel.rs`);
+//! * at the end, exact integer duals are recovered for the certificate (`duals.rs`).
 
 mod duals;
+mod relabel;
 
 use std::collections::VecDeque;
 
@@ -39,6 +50,9 @@ const FIRST_EPS_DIVISOR: i64 = 128;
 /// Bids per newcomer in one phase beyond which the phase counts as a price war. Ordinary
 /// phases on the benchmark families stay under 15.
 const WAR_BIDS: usize = 24;
+
+/// Global price updates per phase before a war is fought with a larger eps instead.
+const GLOBAL_UPDATES: usize = 2;
 
 /// Reverse bids per unit handed back to the sink beyond which a phase stops making them.
 const REVERSE_CHAIN: usize = 8;
@@ -182,10 +196,11 @@ impl<'a> State<'a> {
     }
 
     /// One scaling phase: turns the (ALPHA eps)-optimal flow into an eps-optimal one.
-    /// Returns the epsilon the phase ended with: a phase that bids far more than usual is
-    /// in a price war (typically newcomers who cannot all be placed, whose values must climb
-    /// to the penalty eps by eps), and continues with eps raised by ALPHA, which is always
-    /// allowed (an eps-optimal flow is also optimal for any larger eps).
+    /// A phase that bids far more than usual is in a price war (typically newcomers who
+    /// cannot all be placed, whose values must climb to the penalty eps by eps): it runs a
+    /// global price update, and if the war goes on, continues with eps raised by ALPHA, which
+    /// is always allowed (an eps-optimal flow is also optimal for any larger eps). Returns
+    /// the epsilon the phase ended with.
     fn refine(&mut self, mut eps: i64, eps_cap: i64) -> i64 {
         let p = self.p;
         // A mentor with room must end priced within eps of the sink, or its arc to the sink
@@ -266,13 +281,21 @@ impl<'a> State<'a> {
         }
         let war = WAR_BIDS * (self.demand as usize + 1);
         let mut bids = 0usize;
+        let mut updates = 0;
         let (mut reverse_bids, mut settled) = (0usize, 0usize);
         loop {
             if let Some(i) = self.queue.pop_front() {
                 self.bid(i as usize, eps);
                 bids += 1;
-                if bids > war && eps < eps_cap {
-                    eps = (eps * ALPHA).min(eps_cap);
+                if bids > war {
+                    // A price war: first jump prices by a global update; should the war go
+                    // on, continue at a larger eps.
+                    if updates < GLOBAL_UPDATES {
+                        self.global_update(eps);
+                        updates += 1;
+                    } else if eps < eps_cap {
+                        eps = (eps * ALPHA).min(eps_cap);
+                    }
                     bids = 0;
                 }
             } else if self.sink_excess > 0 {
