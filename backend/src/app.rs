@@ -15,6 +15,7 @@ use crate::config::Config;
 use crate::db::{areas, tasks};
 use crate::services::{catalog_import, demo_people};
 use crate::templates::Templates;
+use crate::web::catalog_cache::CatalogCache;
 use crate::{database, web};
 
 /// What every handler can reach. Cheap to clone.
@@ -23,6 +24,8 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub config: Arc<Config>,
     pub templates: Arc<Templates>,
+    /// The rendered catalog, rebuilt when the catalog changes.
+    pub catalog: Arc<CatalogCache>,
 }
 
 impl AppState {
@@ -32,6 +35,7 @@ impl AppState {
             db,
             config: Arc::new(config),
             templates: Arc::new(Templates::new(&assets)),
+            catalog: Arc::new(CatalogCache::default()),
         }
     }
 }

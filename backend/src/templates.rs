@@ -52,7 +52,7 @@ fn load(env: &mut Environment<'static>) {
 
 #[cfg(not(debug_assertions))]
 fn load(env: &mut Environment<'static>) {
-    minijinja_embed::load_templates!(env);
+    minijinja_embed::load_templates!(*env);
 }
 
 /// Timestamps arrive as RFC 3339 strings (serde of chrono); pages show them in UTC, to the minute.

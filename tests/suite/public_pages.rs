@@ -161,6 +161,7 @@ async fn text_from_the_catalog_is_escaped() {
     let mut am: tasks::ActiveModel = t.clone().into();
     am.title = Set("<script>alert(1)</script> & co".into());
     am.description = Set("<img src=x onerror=alert(1)>".into());
+    am.updated_at = Set(chrono::Utc::now());
     am.update(&app.db).await.unwrap();
     for path in ["/catalog".to_string(), format!("/tasks/{}", t.slug)] {
         let page = app.anonymous().get(&path).await;

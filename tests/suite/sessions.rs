@@ -108,3 +108,67 @@ async fn sessions_live_in_the_database_survive_a_restart_and_end_at_sign_out() {
         .unwrap();
     assert_eq!(rows, 0);
 }
+
+#[tokio::test]
+async fn sessions_expire_extend_with_use_and_are_cleaned_up() {
+    use chrono::{Duration, Utc};
+    use onramp::auth::session_store::DbSessionStore;
+    use sea_orm::{ActiveModelTrait, IntoActiveModel, Set};
+    use tower_sessions::session_store::ExpiredDeletion;
+
+    let app = TestApp::start().await;
+    let actor = app.newcomer("ana").await;
+    let user_id = actor.user_id.unwrap();
+    let row = sessions::Entity::find()
+        .filter(sessions::Column::UserId.eq(user_id))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let lifetime = row.expires_at - Utc::now();
+    assert!(
+        lifetime > Duration::days(13) && lifetime <= Duration::days(14),
+        "{lifetime}"
+    );
+    let user = onramp::db::users::Entity::find_by_id(user_id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(user.last_seen_at.is_some());
+
+    // Use after a quiet day extends the session (the daily mark is what makes it save).
+    let mut am = row.clone().into_active_model();
+    am.expires_at = Set(Utc::now() + Duration::days(3));
+    am.data = Set(row.data.replace("seen_day", "seen_day_old"));
+    am.update(&app.db).await.unwrap();
+    assert_eq!(actor.get("/dashboard").await.status, 200);
+    let extended = sessions::Entity::find_by_id(row.id.clone())
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        extended.expires_at - Utc::now() > Duration::days(13),
+        "extended to {}",
+        extended.expires_at
+    );
+
+    // Past its expiry a session is worthless, and the cleanup removes it.
+    let mut am = extended.into_active_model();
+    am.expires_at = Set(Utc::now() - Duration::minutes(1));
+    am.update(&app.db).await.unwrap();
+    let page = actor.get("/dashboard").await;
+    assert_eq!(page.status, 303, "expired session no longer signs in");
+    DbSessionStore::new(app.db.clone())
+        .delete_expired()
+        .await
+        .unwrap();
+    assert!(
+        sessions::Entity::find_by_id(row.id)
+            .one(&app.db)
+            .await
+            .unwrap()
+            .is_none()
+    );
+}

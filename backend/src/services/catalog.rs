@@ -1,10 +1,8 @@
-//! Reading the catalog: the filtered list, one task with its place in the prerequisite graph, and the areas.
-//! A listing costs two queries however many tasks it shows: the tasks with their areas, and every unfinished
-//! prerequisite edge.
+//! Reading the catalog: every task with what it waits for, the filters, one task with its place in the
+//! prerequisite graph, the areas, and a cheap stamp that tells whether any of it changed.
 
 use std::collections::HashMap;
 
-use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, JoinType, QueryFilter, QueryOrder,
     QuerySelect, RelationDef,
@@ -164,65 +162,108 @@ pub async fn unfinished_prerequisites(
     Ok(map)
 }
 
-/// The catalog list. Retired tasks are shown only when asked for by state.
-pub async fn list(
-    db: &impl ConnectionTrait,
-    filter: &CatalogFilter,
-) -> Result<Result<Vec<TaskSummary>, UnknownFilter>, DbErr> {
-    let parsed = match filter.parsed() {
-        Ok(p) => p,
-        Err(e) => return Ok(Err(e)),
-    };
-    let mut query = tasks::Entity::find().find_also_related(areas::Entity);
-    query = match parsed.state {
-        Some(state) => query.filter(tasks::Column::State.eq(state)),
-        None => query.filter(tasks::Column::State.ne(TaskState::Retired)),
-    };
-    if let Some(kind) = parsed.kind {
-        query = query.filter(tasks::Column::Kind.eq(kind));
-    }
-    if let Some(difficulty) = parsed.difficulty {
-        query = query.filter(tasks::Column::Difficulty.eq(difficulty));
-    }
-    let area = filter.area.trim();
-    if !area.is_empty() {
-        query = query.filter(areas::Column::Slug.eq(area));
-    }
-    let q = filter.q.trim();
-    if !q.is_empty() {
-        // Lower-case both sides: LIKE ignores case on SQLite but not on PostgreSQL.
-        let pattern = format!("%{}%", escape_like(&q.to_lowercase()));
-        let like = |col: tasks::Column| {
-            Expr::expr(Func::lower(Expr::col((tasks::Entity, col))))
-                .like(LikeExpr::new(pattern.clone()).escape('\\'))
-        };
-        query = query.filter(
-            like(tasks::Column::Title)
-                .or(like(tasks::Column::Description))
-                .or(like(tasks::Column::Skills))
-                .or(like(tasks::Column::Slug)),
-        );
-    }
-    let rows = query
+/// What the catalog looked like: the number of tasks and the newest change. Every write that changes what a
+/// catalog entry shows (state, text, prerequisites, area) moves `updated_at`, so an unchanged stamp means an
+/// unchanged catalog, across every instance sharing the database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CatalogStamp {
+    pub tasks: i64,
+    pub newest: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+pub async fn stamp(db: &impl ConnectionTrait) -> Result<CatalogStamp, DbErr> {
+    let (tasks, newest): (i64, Option<chrono::DateTime<chrono::Utc>>) = tasks::Entity::find()
+        .select_only()
+        .column_as(tasks::Column::Id.count(), "tasks")
+        .column_as(tasks::Column::UpdatedAt.max(), "newest")
+        .into_tuple()
+        .one(db)
+        .await?
+        .unwrap_or((0, None));
+    Ok(CatalogStamp { tasks, newest })
+}
+
+/// A catalog entry with the text the free-text filter searches, lower-cased once.
+#[derive(Debug, Clone)]
+pub struct Listed {
+    pub task: TaskSummary,
+    search: String,
+}
+
+/// Every task, retired ones included, in display order (area, then title): two queries in all.
+pub async fn all_tasks(db: &impl ConnectionTrait) -> Result<Vec<Listed>, DbErr> {
+    let rows = tasks::Entity::find()
+        .find_also_related(areas::Entity)
         .order_by_asc(areas::Column::Name)
         .order_by_asc(tasks::Column::Title)
         .all(db)
         .await?;
     let mut waits = unfinished_prerequisites(db).await?;
-    Ok(Ok(rows
+    Ok(rows
         .into_iter()
         .filter_map(|(t, a)| {
             let a = a?;
+            let search = [&t.title, &t.description, &t.skills, &t.slug]
+                .map(|s| s.to_lowercase())
+                .join("\n");
             let w = waits.remove(&t.id).unwrap_or_default();
-            Some(summary(t, &a, w))
+            Some(Listed {
+                task: summary(t, &a, w),
+                search,
+            })
         })
-        .collect()))
+        .collect())
 }
 
-fn escape_like(s: &str) -> String {
-    s.replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_")
+/// A parsed filter, ready to test entries against.
+pub struct Matcher {
+    parsed: ParsedFilter,
+    area: String,
+    q: String,
+}
+
+impl CatalogFilter {
+    pub fn matcher(&self) -> Result<Matcher, UnknownFilter> {
+        Ok(Matcher {
+            parsed: self.parsed()?,
+            area: self.area.trim().to_string(),
+            q: self.q.trim().to_lowercase(),
+        })
+    }
+}
+
+impl Matcher {
+    /// Retired tasks match only when asked for by state.
+    pub fn matches(&self, l: &Listed) -> bool {
+        let t = &l.task;
+        let p = &self.parsed;
+        match p.state {
+            Some(s) if t.state != s => return false,
+            None if t.state == TaskState::Retired => return false,
+            _ => {}
+        }
+        p.kind.is_none_or(|k| t.kind == k)
+            && p.difficulty.is_none_or(|d| t.difficulty == d)
+            && (self.area.is_empty() || t.area_slug == self.area)
+            && (self.q.is_empty() || l.search.contains(&self.q))
+    }
+}
+
+/// The catalog list for a filter (uncached; the web layer keeps a rendered copy per stamp).
+pub async fn list(
+    db: &impl ConnectionTrait,
+    filter: &CatalogFilter,
+) -> Result<Result<Vec<TaskSummary>, UnknownFilter>, DbErr> {
+    let matcher = match filter.matcher() {
+        Ok(m) => m,
+        Err(e) => return Ok(Err(e)),
+    };
+    Ok(Ok(all_tasks(db)
+        .await?
+        .into_iter()
+        .filter(|l| matcher.matches(l))
+        .map(|l| l.task)
+        .collect()))
 }
 
 /// One task with its prerequisites and the tasks it unblocks.
@@ -299,11 +340,6 @@ pub async fn areas(db: &impl ConnectionTrait) -> Result<Vec<AreaOption>, DbErr> 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn like_patterns_are_escaped() {
-        assert_eq!(escape_like("100%_a\\b"), "100\\%\\_a\\\\b");
-    }
 
     #[test]
     fn unknown_filter_values_are_named() {

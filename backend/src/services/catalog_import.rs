@@ -122,7 +122,7 @@ pub async fn import(
 ) -> Result<ImportReport, sea_orm::DbErr> {
     let txn = db.begin().await?;
     let mut report = ImportReport::default();
-    let area_ids = import_areas(&txn, catalog, &mut report).await?;
+    let area_ids = import_areas(&txn, catalog, now, &mut report).await?;
     import_milestones(&txn, catalog, &mut report).await?;
     import_tasks(&txn, catalog, &area_ids, now, &mut report).await?;
     txn.commit().await?;
@@ -132,6 +132,7 @@ pub async fn import(
 async fn import_areas(
     txn: &impl ConnectionTrait,
     catalog: &Catalog,
+    now: DateTime<Utc>,
     report: &mut ImportReport,
 ) -> Result<HashMap<String, i32>, sea_orm::DbErr> {
     let existing: HashMap<String, areas::Model> = areas::Entity::find()
@@ -150,6 +151,8 @@ async fn import_areas(
                     am.description = Set(def.description.clone());
                     am.update(txn).await?;
                     report.areas_changed.push(def.slug.clone());
+                    // Catalog cards show the area's name: its tasks changed too (see `catalog::stamp`).
+                    touch_tasks(txn, tasks::Column::AreaId.eq(a.id), now).await?;
                 }
                 ids.insert(def.slug.clone(), a.id);
             }
@@ -272,6 +275,7 @@ async fn import_tasks(
 
     let mut ids: HashMap<&str, i32> = HashMap::new();
     let mut touched: HashSet<String> = HashSet::new();
+    let mut edges_changed: Vec<i32> = Vec::new();
     for def in &catalog.tasks {
         let area_id = area_ids[&def.area];
         let current = existing.get(&def.slug);
@@ -323,8 +327,11 @@ async fn import_tasks(
         }
         if !report.added.contains(&def.slug) {
             touched.insert(def.slug.clone());
+            edges_changed.push(id);
         }
     }
+    // Cards show prerequisites, so an edge change is a change of the task (see `catalog::stamp`).
+    touch_tasks(txn, tasks::Column::Id.is_in(edges_changed), now).await?;
     report.changed = catalog
         .tasks
         .iter()
@@ -366,6 +373,22 @@ async fn import_tasks(
             }
         }
     }
+    Ok(())
+}
+
+async fn touch_tasks(
+    txn: &impl ConnectionTrait,
+    which: sea_orm::sea_query::SimpleExpr,
+    now: DateTime<Utc>,
+) -> Result<(), sea_orm::DbErr> {
+    tasks::Entity::update_many()
+        .col_expr(
+            tasks::Column::UpdatedAt,
+            sea_orm::sea_query::Expr::value(now),
+        )
+        .filter(which)
+        .exec(txn)
+        .await?;
     Ok(())
 }
 

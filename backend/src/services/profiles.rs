@@ -281,11 +281,73 @@ pub async fn upsert_mentor(
     }
 }
 
-/// Whether a newcomer has told us enough to be matched: a profile, interests, a language and a time zone.
-pub async fn newcomer_is_complete(db: &impl ConnectionTrait, user_id: i32) -> Result<bool, DbErr> {
-    let (form, exists) = newcomer_form(db, user_id).await?;
-    Ok(exists
-        && !form.interests.is_empty()
-        && !form.languages.is_empty()
-        && !form.timezone.is_empty())
+/// Where a person stands, for the dashboard: is their newcomer profile complete (a profile, interests, a
+/// language and a time zone), and how is their mentor application doing.
+#[derive(Debug, Clone, Copy, serde::Serialize)]
+pub struct ProfileStatus {
+    pub newcomer_complete: bool,
+    pub mentor_status: Option<MentorStatus>,
+}
+
+/// One statement of four subqueries: the dashboard asks this on every visit.
+pub async fn status(
+    db: &impl ConnectionTrait,
+    user: &crate::services::users::UserWithRoles,
+) -> Result<ProfileStatus, DbErr> {
+    use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Query, SimpleExpr, SubQueryStatement};
+    let count = |table: Alias, column: &str| -> SimpleExpr {
+        SimpleExpr::SubQuery(
+            None,
+            Box::new(SubQueryStatement::SelectStatement(
+                Query::select()
+                    .expr(Func::count(Expr::col(Alias::new(column))))
+                    .from(table)
+                    .and_where(Expr::col(Alias::new(column)).eq(user.id))
+                    .to_owned(),
+            )),
+        )
+    };
+    let mentor_status = SimpleExpr::SubQuery(
+        None,
+        Box::new(SubQueryStatement::SelectStatement(
+            Query::select()
+                .column(mentor_profiles::Column::Status)
+                .from(mentor_profiles::Entity)
+                .and_where(mentor_profiles::Column::UserId.eq(user.id))
+                .to_owned(),
+        )),
+    );
+    let stmt = Query::select()
+        .expr_as(
+            count(Alias::new("newcomer_profiles"), "user_id"),
+            Alias::new("profiles"),
+        )
+        .expr_as(
+            count(Alias::new("user_areas"), "user_id"),
+            Alias::new("areas"),
+        )
+        .expr_as(
+            count(Alias::new("user_languages"), "user_id"),
+            Alias::new("languages"),
+        )
+        .expr_as(mentor_status, Alias::new("mentor_status"))
+        .to_owned();
+    let row = db
+        .query_one(&stmt)
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound("profile status".into()))?;
+    let (profiles, areas, languages): (i64, i64, i64) = (
+        row.try_get("", "profiles")?,
+        row.try_get("", "areas")?,
+        row.try_get("", "languages")?,
+    );
+    let mentor_status: Option<String> = row.try_get("", "mentor_status")?;
+    let newcomer_complete = profiles > 0
+        && areas > 0
+        && languages > 0
+        && user.timezone.as_deref().is_some_and(|t| !t.is_empty());
+    Ok(ProfileStatus {
+        newcomer_complete,
+        mentor_status: mentor_status.and_then(|s| s.parse().ok()),
+    })
 }

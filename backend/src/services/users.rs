@@ -86,3 +86,19 @@ pub async fn find_demo_by_login(
         .one(db)
         .await
 }
+
+pub async fn touch_last_seen(
+    db: &impl ConnectionTrait,
+    id: i32,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    users::Entity::update_many()
+        .col_expr(
+            users::Column::LastSeenAt,
+            sea_orm::sea_query::Expr::value(Some(now)),
+        )
+        .filter(users::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}

@@ -16,17 +16,15 @@ pub async fn dashboard(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
 ) -> AppResult<Html<String>> {
-    let profile_complete =
-        user.has(Role::Newcomer) && profiles::newcomer_is_complete(&state.db, user.id).await?;
-    let (_, mentor_status) = profiles::mentor_form(&state.db, user.id).await?;
+    let status = profiles::status(&state.db, &user).await?;
     render(
         &state,
         &Viewer(Some(user.clone())),
         "dashboard.html",
         context! {
             user => Serde(&user),
-            profile_complete,
-            mentor_status => mentor_status.map(|s| s.as_str()),
+            profile_complete => user.has(Role::Newcomer) && status.newcomer_complete,
+            mentor_status => status.mentor_status.map(|s| s.as_str()),
         },
     )
 }

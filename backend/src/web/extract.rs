@@ -39,10 +39,34 @@ where
             Some(id) => users::find(&state.db, id).await?,
             None => None,
         };
+        if let Some(user) = &user {
+            mark_seen(&state, &session, user.id).await?;
+        }
         let viewer = Viewer(user);
         parts.extensions.insert(viewer.clone());
         Ok(viewer)
     }
+}
+
+/// Sessions expire after a stretch of inactivity, but tower-sessions only writes a session when it changes.
+/// Changing it once a day pushes its expiry forward (and records when the person was last seen) without a
+/// database write on every request.
+async fn mark_seen(state: &AppState, session: &Session, user_id: i32) -> Result<(), AppError> {
+    const SEEN_DAY_KEY: &str = "seen_day";
+    let now = chrono::Utc::now();
+    let today = now.timestamp().div_euclid(86_400);
+    let seen: Option<i64> = session
+        .get(SEEN_DAY_KEY)
+        .await
+        .map_err(AppError::internal)?;
+    if seen != Some(today) {
+        session
+            .insert(SEEN_DAY_KEY, today)
+            .await
+            .map_err(AppError::internal)?;
+        users::touch_last_seen(&state.db, user_id, now).await?;
+    }
+    Ok(())
 }
 
 impl<S> FromRequestParts<S> for CurrentUser

@@ -2,6 +2,7 @@
 //! No SQL here: handlers call `services`.
 
 pub mod auth;
+pub mod catalog_cache;
 pub mod csrf;
 pub mod dashboard;
 pub mod errors;

@@ -26,18 +26,27 @@ pub async fn catalog_page(
     viewer: Viewer,
     Query(filter): Query<catalog::CatalogFilter>,
 ) -> AppResult<Html<String>> {
-    let (tasks, filter_error) = match catalog::list(&state.db, &filter).await? {
-        Ok(tasks) => (tasks, None),
+    let rendered = state.catalog.get(&state.db, &state.templates).await?;
+    let (cards, filter_error): (Vec<minijinja::Value>, _) = match filter.matcher() {
+        Ok(m) => (
+            rendered
+                .entries
+                .iter()
+                .zip(&rendered.cards)
+                .filter(|(l, _)| m.matches(l))
+                .map(|(_, c)| c.clone())
+                .collect(),
+            None,
+        ),
         Err(catalog::UnknownFilter(msg)) => (Vec::new(), Some(msg)),
     };
-    let areas = catalog::areas(&state.db).await?;
     render(
         &state,
         &viewer,
         "catalog.html",
         context! {
-            tasks => Serde(&tasks),
-            areas => Serde(&areas),
+            cards,
+            areas => Serde(&rendered.areas),
             filter => Serde(&filter),
             filter_error,
             filtered => !filter.is_empty(),
