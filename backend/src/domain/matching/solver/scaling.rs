@@ -107,6 +107,8 @@ pub(super) fn solve(p: &Pairs) -> Scaled {
 struct State<'a> {
     p: &'a Pairs,
     k: i64,
+    /// K * cost of each pair, the scaled costs every bid reads.
+    kcost: Vec<i64>,
     /// K * penalty.
     exit_cost: i64,
     price: Vec<i64>,
@@ -173,6 +175,7 @@ impl<'a> State<'a> {
         State {
             p,
             k,
+            kcost: p.cost.iter().map(|&c| k * c).collect(),
             exit_cost: k * p.penalty,
             price: vec![0; p.mentors],
             value: vec![0; p.newcomers],
@@ -233,7 +236,7 @@ impl<'a> State<'a> {
                 i64::MAX
             };
             for e in lo..hi {
-                let v = self.k * p.cost[e] + self.price[p.mentor[e] as usize];
+                let v = self.kcost[e] + self.price[p.mentor[e] as usize];
                 if e as u32 == held {
                     held_cost = v;
                 } else if v < best_other {
@@ -247,7 +250,7 @@ impl<'a> State<'a> {
                 if held != EXIT {
                     let j = p.mentor[held as usize] as usize;
                     let s = self.find_slot(j, i as u32);
-                    self.slack[s] = self.value[i] - self.k * p.cost[held as usize];
+                    self.slack[s] = self.value[i] - self.kcost[held as usize];
                 }
             } else {
                 self.release(i);
@@ -331,7 +334,7 @@ impl<'a> State<'a> {
             assert_ne!(held, NONE, "newcomer {i} left active");
             let v = self.value[i];
             for e in p.start[i] as usize..p.start[i + 1] as usize {
-                let c = self.k * p.cost[e] + self.price[p.mentor[e] as usize];
+                let c = self.kcost[e] + self.price[p.mentor[e] as usize];
                 if e as u32 == held {
                     assert!(v - c >= -eps, "held arc of {i} violates by {}", v - c);
                 } else {
@@ -366,7 +369,7 @@ impl<'a> State<'a> {
                 assert_eq!(p.mentor[self.held[i] as usize] as usize, j);
                 assert_eq!(
                     self.slack[s],
-                    self.value[i] - self.k * p.cost[self.held[i] as usize]
+                    self.value[i] - self.kcost[self.held[i] as usize]
                 );
             }
         }
@@ -420,7 +423,7 @@ impl<'a> State<'a> {
         let mut best_pair = EXIT;
         let mut second = i64::MAX;
         for e in p.start[i] as usize..p.start[i + 1] as usize {
-            let v = self.k * p.cost[e] + self.price[p.mentor[e] as usize];
+            let v = self.kcost[e] + self.price[p.mentor[e] as usize];
             if v < best {
                 second = best;
                 best = v;
@@ -442,7 +445,7 @@ impl<'a> State<'a> {
         let s = self.slot_start[j] as usize + self.load[j] as usize;
         self.load[j] += 1;
         self.holder[s] = i as u32;
-        self.slack[s] = value - self.k * p.cost[best_pair as usize];
+        self.slack[s] = value - self.kcost[best_pair as usize];
         if self.load[j] > self.to_sink[j] {
             self.discharge_mentor(j, eps);
         }
@@ -523,17 +526,17 @@ impl<'a> State<'a> {
             let now = if held == EXIT {
                 self.exit_cost + self.sink
             } else {
-                self.k * p.cost[held as usize] + self.price[p.mentor[held as usize] as usize]
+                self.kcost[held as usize] + self.price[p.mentor[held as usize] as usize]
             };
             if self.value[i] > now + eps {
                 self.value[i] = now + eps;
                 if held != EXIT {
                     let from = p.mentor[held as usize] as usize;
                     let s = self.find_slot(from, i as u32);
-                    self.slack[s] = self.value[i] - self.k * p.cost[held as usize];
+                    self.slack[s] = self.value[i] - self.kcost[held as usize];
                 }
             }
-            let offer = self.value[i] - self.k * p.cost[e];
+            let offer = self.value[i] - self.kcost[e];
             if offer > best {
                 second = second.max(best);
                 best = offer;
@@ -568,11 +571,11 @@ impl<'a> State<'a> {
             }
         }
         self.held[i] = pull as u32;
-        self.value[i] = self.k * p.cost[pull] + self.price[j] - eps;
+        self.value[i] = self.kcost[pull] + self.price[j] - eps;
         let s = self.slot_start[j] as usize + self.load[j] as usize;
         self.load[j] += 1;
         self.holder[s] = i as u32;
-        self.slack[s] = self.value[i] - self.k * p.cost[pull];
+        self.slack[s] = self.value[i] - self.kcost[pull];
     }
 
     /// The other way to hand a unit back from the sink: raise the sink's price to the

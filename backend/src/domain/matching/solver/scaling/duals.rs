@@ -72,7 +72,7 @@ impl State<'_> {
                 for e in p.start[v] as usize..p.start[v + 1] as usize {
                     if e as u32 != held {
                         let j = n + p.mentor[e] as usize;
-                        relax(&mut dist, &mut heap, d, v, j, self.k * p.cost[e]);
+                        relax(&mut dist, &mut heap, d, v, j, self.kcost[e]);
                     }
                 }
                 if held != EXIT {
@@ -84,7 +84,7 @@ impl State<'_> {
                 for s in first..first + self.load[j] as usize {
                     let i = self.holder[s] as usize;
                     let e = self.held[i] as usize;
-                    relax(&mut dist, &mut heap, d, v, i, -self.k * p.cost[e]);
+                    relax(&mut dist, &mut heap, d, v, i, -self.kcost[e]);
                 }
                 if self.to_sink[j] < p.capacity[j] {
                     relax(&mut dist, &mut heap, d, v, t, 0);

@@ -34,6 +34,7 @@ impl State<'_> {
             heap.push(Reverse((0, t as u32)));
         }
         let steps = |reduced: i64| (reduced.div_euclid(eps) + 1).max(0);
+        // Once every active newcomer is settled the rest cannot matter.
         let mut active = self.queue.len();
         let mut reach = 0;
         while let Some(Reverse((d, v))) = heap.pop() {
@@ -53,7 +54,7 @@ impl State<'_> {
             if v < n {
                 let i = v;
                 if self.held[i] == NONE {
-                    active -= 1;
+                    active = active.saturating_sub(1);
                     if active == 0 {
                         break;
                     }
@@ -65,7 +66,7 @@ impl State<'_> {
                     relax(t, steps(reduced), &mut dist);
                 } else {
                     let j = p.mentor[held as usize] as usize;
-                    let reduced = self.value[i] - self.k * p.cost[held as usize] - self.price[j];
+                    let reduced = self.value[i] - self.kcost[held as usize] - self.price[j];
                     relax(n + j, steps(reduced), &mut dist);
                 }
             } else if v < t {
@@ -74,7 +75,7 @@ impl State<'_> {
                     let e = self.in_edge[k] as usize;
                     let i = self.tail[e] as usize;
                     if self.held[i] != e as u32 {
-                        let reduced = self.k * p.cost[e] + self.price[j] - self.value[i];
+                        let reduced = self.kcost[e] + self.price[j] - self.value[i];
                         relax(i, steps(reduced), &mut dist);
                     }
                 }
@@ -97,18 +98,18 @@ impl State<'_> {
         }
         // Nodes not settled are at least `reach` away; capping every distance there keeps the
         // update valid, as with a Dijkstra stopped early.
-        let lift = |v: usize| eps * dist[v].min(reach);
+        let lift = |v: usize| eps.saturating_mul(dist[v].min(reach));
         for i in 0..n {
-            self.value[i] += lift(i);
+            self.value[i] = self.value[i].saturating_add(lift(i));
         }
         for j in 0..m {
-            self.price[j] += lift(n + j);
+            self.price[j] = self.price[j].saturating_add(lift(n + j));
             let first = self.slot_start[j] as usize;
             for s in first..first + self.load[j] as usize {
                 let i = self.holder[s] as usize;
-                self.slack[s] = self.value[i] - self.k * p.cost[self.held[i] as usize];
+                self.slack[s] = self.value[i] - self.kcost[self.held[i] as usize];
             }
         }
-        self.sink += lift(t);
+        self.sink = self.sink.saturating_add(lift(t));
     }
 }
