@@ -1,14 +1,16 @@
-//! The command line: start the service, migrate, import the catalog, solve a matching instance.
+//! The command line: start the service, migrate, import the catalog, solve a matching instance, seed synthetic
+//! people.
 
 use std::path::Path;
 use std::time::Instant;
 
 use anyhow::Context;
 use chrono::Utc;
+use sea_orm::{EntityTrait, PaginatorTrait};
 
 use crate::config::{Cli, Command, Config, LogFormat, MatchCommand};
 use crate::domain::matching::{instance::Instance, solver};
-use crate::services::catalog_import;
+use crate::services::{catalog_import, synthetic};
 use crate::{app, database};
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -28,7 +30,34 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             import_catalog(&config, path.as_deref().unwrap_or(&config.catalog_dir)).await
         }
         Command::Match(MatchCommand::Solve { file }) => solve_file(&file),
+        Command::Seed {
+            synthetic: _,
+            newcomers,
+            mentors,
+            seed,
+        } => seed_synthetic(&config, newcomers, mentors, seed).await,
     }
+}
+
+/// Synthetic people need the catalog's areas, so an empty database gets the catalog first.
+async fn seed_synthetic(
+    config: &Config,
+    newcomers: usize,
+    mentors: usize,
+    seed: u64,
+) -> anyhow::Result<()> {
+    let db = database::connect(&config.database_url).await?;
+    database::migrate(&db).await?;
+    if crate::db::areas::Entity::find().count(&db).await? == 0 {
+        let report = catalog_import::import_dir(&db, &config.catalog_dir, Utc::now()).await?;
+        println!(
+            "imported the catalog from {}\n{report}",
+            config.catalog_dir.display()
+        );
+    }
+    let report = synthetic::seed_synthetic(&db, newcomers, mentors, seed).await?;
+    println!("{report}");
+    Ok(())
 }
 
 async fn import_catalog(config: &Config, dir: &Path) -> anyhow::Result<()> {

@@ -7,6 +7,8 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use url::Url;
 
+use crate::domain::matching::score::MatchingConfig;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "onramp",
@@ -35,6 +37,21 @@ pub enum Command {
     /// Matching tools.
     #[command(subcommand)]
     Match(MatchCommand),
+    /// Fill the database with generated people, for benchmarks and trying out matching at scale.
+    Seed {
+        /// Generate synthetic newcomers and mentors (logins synthetic-n-00001, synthetic-m-00001, ...).
+        #[arg(long, required = true)]
+        synthetic: bool,
+        /// How many newcomers to add.
+        #[arg(long, default_value_t = 10_000)]
+        newcomers: usize,
+        /// How many mentors to add.
+        #[arg(long, default_value_t = 2_000)]
+        mentors: usize,
+        /// Seed of the generator: the same seed gives the same people.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -123,6 +140,38 @@ pub struct Config {
     /// Sign-in attempts one IP address may make in a quick burst before the per-minute rate applies.
     #[arg(long, env = "ONRAMP_SIGNIN_BURST", default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=100_000))]
     pub signin_burst: u32,
+
+    /// Matching: a newcomer and a mentor whose time zones are further apart than this many hours never pair.
+    #[arg(long, env = "ONRAMP_MATCH_MAX_TZ_HOURS", default_value_t = 6, value_parser = clap::value_parser!(u32).range(0..=12))]
+    pub match_max_tz_hours: u32,
+
+    /// Matching: points per shared interest area (up to three), or for a task in one of the newcomer's areas.
+    #[arg(long, env = "ONRAMP_MATCH_WEIGHT_AREA", default_value_t = 30, value_parser = clap::value_parser!(i64).range(0..=1000))]
+    pub match_weight_area: i64,
+
+    /// Matching: points for a mentor in the same time zone, falling to 0 at the time-zone limit.
+    #[arg(long, env = "ONRAMP_MATCH_WEIGHT_TZ", default_value_t = 30, value_parser = clap::value_parser!(i64).range(0..=1000))]
+    pub match_weight_tz: i64,
+
+    /// Matching: points for sharing a spoken language other than English.
+    #[arg(long, env = "ONRAMP_MATCH_WEIGHT_LANGUAGE", default_value_t = 10, value_parser = clap::value_parser!(i64).range(0..=1000))]
+    pub match_weight_language: i64,
+
+    /// Matching: points for a mentor with every place free, in proportion to the places free.
+    #[arg(long, env = "ONRAMP_MATCH_WEIGHT_LOAD", default_value_t = 20, value_parser = clap::value_parser!(i64).range(0..=1000))]
+    pub match_weight_load: i64,
+
+    /// Matching: points for a task whose difficulty is right for the newcomer's experience.
+    #[arg(long, env = "ONRAMP_MATCH_WEIGHT_EXPERIENCE", default_value_t = 40, value_parser = clap::value_parser!(i64).range(0..=1000))]
+    pub match_weight_experience: i64,
+
+    /// Matching rounds keep each newcomer's best this-many candidates (a smaller instance solves faster).
+    #[arg(long, env = "ONRAMP_MATCH_CANDIDATES", default_value_t = 50, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    pub match_candidates: u64,
+
+    /// How many mentors and how many tasks an instant suggestion lists.
+    #[arg(long, env = "ONRAMP_MATCH_SUGGESTIONS", default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=100))]
+    pub match_suggestions: u64,
 }
 
 impl Config {
@@ -161,6 +210,20 @@ impl Config {
 
     pub fn is_sqlite(&self) -> bool {
         self.database_url.starts_with("sqlite:")
+    }
+
+    /// The matching weights and limits (`ONRAMP_MATCH_*`).
+    pub fn matching(&self) -> MatchingConfig {
+        MatchingConfig {
+            max_tz_hours: self.match_max_tz_hours,
+            weight_area: self.match_weight_area,
+            weight_time_zone: self.match_weight_tz,
+            weight_language: self.match_weight_language,
+            weight_load: self.match_weight_load,
+            weight_experience: self.match_weight_experience,
+            candidates_per_newcomer: self.match_candidates as usize,
+            suggestions: self.match_suggestions as usize,
+        }
     }
 
     /// Whether `login` is listed in ONRAMP_ORGANIZERS. GitHub logins are case-insensitive ASCII, and a stray

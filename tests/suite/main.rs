@@ -6,6 +6,7 @@ mod support;
 mod catalog_import;
 mod errors;
 mod github_signin;
+mod matching;
 mod authz;
 mod profiles;
 mod public_pages;

@@ -4,8 +4,11 @@
 pub mod catalog;
 pub mod catalog_import;
 pub mod demo_people;
+pub mod matching_rounds;
 pub mod signin;
 pub mod stats;
+pub mod suggestions;
+pub mod synthetic;
 pub mod users;
 pub mod audit;
 pub mod profiles;
