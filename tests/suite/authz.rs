@@ -128,6 +128,44 @@ const MATRIX: &[Entry] = &[
         &[],
         [SignIn, Denied, Denied, Denied, Status(200)],
     ),
+    entry(
+        "GET",
+        "/organizer/rounds",
+        &[],
+        [SignIn, Denied, Denied, Denied, Status(200)],
+    ),
+    entry(
+        "POST",
+        "/organizer/rounds",
+        &[("kind", "mentors")],
+        [SignIn, Denied, Denied, Denied, Status(303)],
+    ),
+    // `{id}` is a newcomer's user id, never a round's: the organizer finds no such round.
+    entry(
+        "GET",
+        "/organizer/rounds/{id}",
+        &[],
+        [SignIn, Denied, Denied, Denied, Status(404)],
+    ),
+    entry(
+        "POST",
+        "/organizer/rounds/{id}/send",
+        &[],
+        [SignIn, Denied, Denied, Denied, Status(404)],
+    ),
+    entry(
+        "GET",
+        "/mentor/proposals",
+        &[],
+        [SignIn, Denied, Denied, Status(200), Denied],
+    ),
+    // No mentorship has the newcomer's id (no round is sent here): the mentor finds nothing to answer.
+    entry(
+        "POST",
+        "/mentor/proposals/{id}",
+        &[("response", "accept")],
+        [SignIn, Denied, Denied, Status(404), Denied],
+    ),
     entry("GET", "/static/{*path}", &[], all(Status(200))),
     entry("GET", "/healthz", &[], all(Status(200))),
 ];

@@ -7,6 +7,7 @@ mod catalog_import;
 mod errors;
 mod github_signin;
 mod matching;
+mod matching_pages;
 mod authz;
 mod profiles;
 mod public_pages;

@@ -1,30 +1,51 @@
 //! The signed-in home page: who you are, what Onramp knows about you, and the next step.
+//! A newcomer with a complete profile also sees the mentors and tasks that fit them, with the reasons.
 
 use axum::extract::State;
 use axum::response::Html;
+use chrono::Utc;
 use minijinja::context;
 use minijinja::value::Serde;
 
 use crate::app::AppState;
 use crate::db::user_roles::Role;
 use crate::error::AppResult;
-use crate::services::profiles;
+use crate::services::{profiles, suggestions};
 use crate::web::extract::{CurrentUser, Viewer};
 use crate::web::page::render;
+
+/// Suggestions shown per list.
+const SHOWN: usize = 5;
 
 pub async fn dashboard(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
 ) -> AppResult<Html<String>> {
     let status = profiles::status(&state.db, &user).await?;
+    let profile_complete = user.has(Role::Newcomer) && status.newcomer_complete;
+    // A fixed number of queries whatever the pool's size (the suggestions service loads the pool by table).
+    let suggested = if profile_complete {
+        let cfg = state.config.matching();
+        suggestions::suggestions_for(&state.db, user.id, &cfg, Utc::now())
+            .await?
+            .map(|mut s| {
+                s.mentors.truncate(SHOWN);
+                s.tasks.truncate(SHOWN);
+                s.blocked.truncate(SHOWN);
+                s
+            })
+    } else {
+        None
+    };
     render(
         &state,
         &Viewer(Some(user.clone())),
         "dashboard.html",
         context! {
             user => Serde(&user),
-            profile_complete => user.has(Role::Newcomer) && status.newcomer_complete,
+            profile_complete,
             mentor_status => status.mentor_status.map(|s| s.as_str()),
+            suggestions => Serde(&suggested),
         },
     )
 }

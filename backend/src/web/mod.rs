@@ -8,6 +8,7 @@ pub mod dashboard;
 pub mod errors;
 pub mod extract;
 pub mod github;
+pub mod matching;
 pub mod organizer;
 pub mod page;
 pub mod profile;
@@ -57,6 +58,12 @@ fn table() -> RouteTable {
         .post("/organizer/people/{id}/mentor", organizer::decide_mentor)
         .post("/organizer/people/{id}/roles", organizer::change_role)
         .get("/organizer/audit", organizer::audit_log)
+        .get("/organizer/rounds", matching::rounds_page)
+        .post("/organizer/rounds", matching::create_round)
+        .get("/organizer/rounds/{id}", matching::round_page)
+        .post("/organizer/rounds/{id}/send", matching::send_round)
+        .get("/mentor/proposals", matching::proposals_page)
+        .post("/mentor/proposals/{id}", matching::respond)
         .get("/static/{*path}", crate::assets::serve)
         .get("/healthz", healthz)
 }
