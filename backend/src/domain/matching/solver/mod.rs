@@ -61,6 +61,8 @@ enum Method {
     MentorPaths,
     NewcomerPaths,
     Scaling,
+    /// Scaling, with the certificate always from the shortest-path recovery.
+    ScalingDijkstraDuals,
 }
 
 fn solve_with(inst: &Instance, method: Method) -> Solution {
@@ -70,7 +72,7 @@ fn solve_with(inst: &Instance, method: Method) -> Solution {
     let mentor_side = match method {
         Method::Auto => pairs.mentor_units() * 4 < pairs.newcomer_units() * 3,
         Method::MentorPaths => true,
-        Method::NewcomerPaths | Method::Scaling => false,
+        Method::NewcomerPaths | Method::Scaling | Method::ScalingDijkstraDuals => false,
     };
 
     let mut found = None;
@@ -89,7 +91,7 @@ fn solve_with(inst: &Instance, method: Method) -> Solution {
     let (assignment, pair_cost, mut mentor_prices) = match found {
         Some(found) => found,
         None if scalable && method != Method::NewcomerPaths => {
-            let sc = scaling::solve(&pairs);
+            let sc = scaling::solve(&pairs, method != Method::ScalingDijkstraDuals);
             let mut assignment: Vec<Option<u32>> = vec![None; n];
             let mut pair_cost = vec![0i64; n];
             for (i, e) in sc.pair_of.iter().enumerate() {

@@ -6,11 +6,12 @@ use proptest::prelude::*;
 use super::super::instance::{Edge, Instance};
 use super::{Method, Solution, certify, solve, solve_with};
 
-const METHODS: [Method; 4] = [
+const METHODS: [Method; 5] = [
     Method::Auto,
     Method::MentorPaths,
     Method::NewcomerPaths,
     Method::Scaling,
+    Method::ScalingDijkstraDuals,
 ];
 
 fn instance(n: usize, caps: &[u32], penalty: i64, edges: &[(u32, u32, i64)]) -> Instance {
