@@ -13,6 +13,7 @@ use crate::assets::Assets;
 use crate::auth::session_store::DbSessionStore;
 use crate::config::Config;
 use crate::db::{areas, tasks};
+use crate::services::suggestions::PoolCache;
 use crate::services::{catalog_import, demo_people};
 use crate::templates::Templates;
 use crate::web::catalog_cache::CatalogCache;
@@ -26,6 +27,8 @@ pub struct AppState {
     pub templates: Arc<Templates>,
     /// The rendered catalog, rebuilt when the catalog changes.
     pub catalog: Arc<CatalogCache>,
+    /// The matching pool behind suggestions, reloaded when it changes.
+    pub pool: Arc<PoolCache>,
 }
 
 impl AppState {
@@ -36,6 +39,7 @@ impl AppState {
             config: Arc::new(config),
             templates: Arc::new(Templates::new(&assets)),
             catalog: Arc::new(CatalogCache::default()),
+            pool: Arc::new(PoolCache::default()),
         }
     }
 }

@@ -533,3 +533,103 @@ pub async fn load_newcomers(
 
 /// `mentorships.ended_reason` of a proposal the mentor declined; such a pair is never proposed again.
 pub const DECLINED: &str = "declined";
+
+// ---------------------------------------------------------------------------------------------------------------
+// The pool kept between requests. Loading it is seven queries over every approved mentor and open task; the
+// dashboard needs it on every view. It only changes when the catalog, a mentor profile or a mentorship changes
+// (each of those writes moves a timestamp), or when the hour turns (time-zone offsets), so one small statement
+// tells whether the kept copy is still right, across every instance sharing the database.
+
+/// Counts and newest timestamps of everything the pool is built from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PoolStamp {
+    values: Vec<Option<String>>,
+    hour: i64,
+}
+
+pub async fn pool_stamp(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<PoolStamp, DbErr> {
+    use sea_orm::sea_query::{Alias, Expr, Func, Query, SimpleExpr, SubQueryStatement};
+    let aggregate = |table: &str, f: SimpleExpr| -> SimpleExpr {
+        SimpleExpr::SubQuery(
+            None,
+            Box::new(SubQueryStatement::SelectStatement(
+                Query::select().expr(f).from(Alias::new(table)).to_owned(),
+            )),
+        )
+    };
+    let max = |column: &str| SimpleExpr::from(Func::max(Expr::col(Alias::new(column))));
+    let count = || SimpleExpr::from(Func::count(Expr::col(sea_orm::sea_query::Asterisk)));
+    let parts = [
+        aggregate("tasks", count()),
+        aggregate("tasks", max("updated_at")),
+        aggregate("areas", count()),
+        aggregate("mentor_profiles", count()),
+        aggregate("mentor_profiles", max("updated_at")),
+        aggregate("mentorships", count()),
+        aggregate("mentorships", max("proposed_at")),
+        aggregate("mentorships", max("accepted_at")),
+        aggregate("mentorships", max("ended_at")),
+    ];
+    let mut stmt = Query::select();
+    for (i, p) in parts.into_iter().enumerate() {
+        // Compared as text: the same on both databases, and only equality matters.
+        stmt.expr_as(
+            Func::cast_as(p, Alias::new("TEXT")),
+            Alias::new(format!("v{i}")),
+        );
+    }
+    let row = db
+        .query_one(&stmt)
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound("pool stamp".into()))?;
+    let values = (0..9)
+        .map(|i| row.try_get::<Option<String>>("", &format!("v{i}")))
+        .collect::<Result<_, _>>()?;
+    Ok(PoolStamp {
+        values,
+        hour: now.timestamp().div_euclid(3600),
+    })
+}
+
+/// The kept pool; see the note above.
+#[derive(Default)]
+pub struct PoolCache {
+    current: std::sync::RwLock<Option<(PoolStamp, std::sync::Arc<Pool>)>>,
+}
+
+impl PoolCache {
+    pub async fn get(
+        &self,
+        db: &impl ConnectionTrait,
+        now: DateTime<Utc>,
+    ) -> Result<std::sync::Arc<Pool>, DbErr> {
+        let stamp = pool_stamp(db, now).await?;
+        if let Some((s, pool)) = self.current.read().expect("pool cache lock").as_ref() {
+            if *s == stamp {
+                return Ok(pool.clone());
+            }
+        }
+        let pool = std::sync::Arc::new(load_pool(db, now).await?);
+        *self.current.write().expect("pool cache lock") = Some((stamp, pool.clone()));
+        Ok(pool)
+    }
+}
+
+/// Like [`suggestions_for`], drawing on a kept pool.
+pub async fn suggestions_cached(
+    db: &impl ConnectionTrait,
+    cache: &PoolCache,
+    newcomer_id: i32,
+    cfg: &MatchingConfig,
+    now: DateTime<Utc>,
+) -> Result<Option<Suggestions>, DbErr> {
+    let Some((newcomer, _)) = load_newcomers(db, Which::One(newcomer_id), now)
+        .await?
+        .into_iter()
+        .next()
+    else {
+        return Ok(None);
+    };
+    let pool = cache.get(db, now).await?;
+    Ok(Some(suggest_from_pool(&pool, &newcomer, cfg)))
+}

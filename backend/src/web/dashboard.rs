@@ -26,7 +26,7 @@ pub async fn dashboard(
     // A fixed number of queries whatever the pool's size (the suggestions service loads the pool by table).
     let suggested = if profile_complete {
         let cfg = state.config.matching();
-        suggestions::suggestions_for(&state.db, user.id, &cfg, Utc::now())
+        suggestions::suggestions_cached(&state.db, &state.pool, user.id, &cfg, Utc::now())
             .await?
             .map(|mut s| {
                 s.mentors.truncate(SHOWN);
