@@ -2,10 +2,10 @@
 //! minimising the chosen pairs' costs plus a penalty per newcomer left unassigned.
 //!
 //! Two exact methods, each where it is fastest:
-//! * [`ssp`], successive shortest paths started from the mentor side, when mentors have
+//! * `ssp`, successive shortest paths started from the mentor side, when mentors have
 //!   clearly fewer places than there are newcomers (e.g. 3,000 tasks for 10,000 newcomers):
 //!   every search ends at once at one of the many free newcomers;
-//! * [`scaling`], epsilon-scaling push-relabel (auction style) from the newcomer side,
+//! * `scaling`, epsilon-scaling push-relabel (auction style) from the newcomer side,
 //!   otherwise. When places and newcomers are about as many, the last few units of successive
 //!   shortest paths each need a search through the whole graph; scaling moves all units at
 //!   once and stays fast on these tight instances.

@@ -1,4 +1,5 @@
-//! Turns an [`Instance`] into the flat bipartite network the shortest-path solver runs on.
+//! Turns an [`Instance`] into flat arrays: [`Pairs`], the cleaned candidate pairs both
+//! methods start from, and [`Network`], the bipartite network the shortest-path method runs on.
 //!
 //! The solver routes "units" from an A side (each A node has a supply) to a B side (each B
 //! node has a capacity); a unit may also stop unrouted at a fixed exit cost. Either side of

@@ -38,8 +38,8 @@ enum Target {
 }
 
 /// Routes every unit unless the searches relax more than `budget` arcs in total; then the
-/// flow so far is returned with the units still to route (an optimal partial flow with exact
-/// potentials, which cost scaling can pick up).
+/// flow so far is returned with the units still to route, and the caller turns to another
+/// method.
 pub(super) fn route_all(net: &Network, budget: usize) -> (Flow, Vec<(u32, u32)>) {
     let mut s = Ssp::new(net);
     let mut pending: Vec<(u32, u32)> = Vec::new();
