@@ -13,7 +13,7 @@ use crate::assets::Assets;
 use crate::auth::session_store::DbSessionStore;
 use crate::config::Config;
 use crate::db::{areas, tasks};
-use crate::services::suggestions::PoolCache;
+use crate::services::suggestions::{PoolCache, SuggestionCache};
 use crate::services::{catalog_import, demo_people};
 use crate::templates::Templates;
 use crate::web::catalog_cache::CatalogCache;
@@ -29,6 +29,8 @@ pub struct AppState {
     pub catalog: Arc<CatalogCache>,
     /// The matching pool behind suggestions, reloaded when it changes.
     pub pool: Arc<PoolCache>,
+    /// Each newcomer's suggestions, recomputed when the pool or their profile changes.
+    pub suggestions: Arc<SuggestionCache>,
 }
 
 impl AppState {
@@ -40,6 +42,7 @@ impl AppState {
             templates: Arc::new(Templates::new(&assets)),
             catalog: Arc::new(CatalogCache::default()),
             pool: Arc::new(PoolCache::default()),
+            suggestions: Arc::new(SuggestionCache::default()),
         }
     }
 }

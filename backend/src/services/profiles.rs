@@ -283,10 +283,12 @@ pub async fn upsert_mentor(
 
 /// Where a person stands, for the dashboard: is their newcomer profile complete (a profile, interests, a
 /// language and a time zone), and how is their mentor application doing.
-#[derive(Debug, Clone, Copy, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct ProfileStatus {
     pub newcomer_complete: bool,
     pub mentor_status: Option<MentorStatus>,
+    /// The newcomer profile's last change (as text), for caches keyed on it; None without a profile.
+    pub newcomer_version: Option<String>,
 }
 
 /// One statement of four subqueries: the dashboard asks this on every visit.
@@ -317,6 +319,19 @@ pub async fn status(
                 .to_owned(),
         )),
     );
+    let newcomer_version = SimpleExpr::SubQuery(
+        None,
+        Box::new(SubQueryStatement::SelectStatement(
+            Query::select()
+                .expr(Func::cast_as(
+                    Expr::col(newcomer_profiles::Column::UpdatedAt),
+                    Alias::new("TEXT"),
+                ))
+                .from(newcomer_profiles::Entity)
+                .and_where(newcomer_profiles::Column::UserId.eq(user.id))
+                .to_owned(),
+        )),
+    );
     let stmt = Query::select()
         .expr_as(
             count(Alias::new("newcomer_profiles"), "user_id"),
@@ -331,6 +346,7 @@ pub async fn status(
             Alias::new("languages"),
         )
         .expr_as(mentor_status, Alias::new("mentor_status"))
+        .expr_as(newcomer_version, Alias::new("newcomer_version"))
         .to_owned();
     let row = db
         .query_one(&stmt)
@@ -346,8 +362,10 @@ pub async fn status(
         && areas > 0
         && languages > 0
         && user.timezone.as_deref().is_some_and(|t| !t.is_empty());
+    let newcomer_version: Option<String> = row.try_get("", "newcomer_version")?;
     Ok(ProfileStatus {
         newcomer_complete,
         mentor_status: mentor_status.and_then(|s| s.parse().ok()),
+        newcomer_version,
     })
 }

@@ -604,6 +604,16 @@ impl PoolCache {
         now: DateTime<Utc>,
     ) -> Result<std::sync::Arc<Pool>, DbErr> {
         let stamp = pool_stamp(db, now).await?;
+        self.get_at(db, stamp, now).await
+    }
+
+    /// The pool for a stamp the caller has just read.
+    pub async fn get_at(
+        &self,
+        db: &impl ConnectionTrait,
+        stamp: PoolStamp,
+        now: DateTime<Utc>,
+    ) -> Result<std::sync::Arc<Pool>, DbErr> {
         if let Some((s, pool)) = self.current.read().expect("pool cache lock").as_ref() {
             if *s == stamp {
                 return Ok(pool.clone());
@@ -615,14 +625,40 @@ impl PoolCache {
     }
 }
 
-/// Like [`suggestions_for`], drawing on a kept pool.
-pub async fn suggestions_cached(
+/// Each newcomer's suggestions, kept while neither the pool (its stamp) nor their own profile (its version, the
+/// profile's `updated_at`, moved by every save) has changed: the dashboard shows them on every view.
+#[derive(Default)]
+pub struct SuggestionCache {
+    kept: std::sync::Mutex<
+        std::collections::HashMap<i32, (PoolStamp, String, std::sync::Arc<Suggestions>)>,
+    >,
+}
+
+/// Bounds the kept suggestions; past it the map starts afresh (they are cheap to recompute).
+const KEPT_SUGGESTIONS: usize = 20_000;
+
+/// Suggestions for a newcomer whose profile version the caller has just read: one query (the pool stamp) when
+/// nothing changed since they were last computed.
+pub async fn suggestions_kept(
     db: &impl ConnectionTrait,
-    cache: &PoolCache,
+    pool: &PoolCache,
+    kept: &SuggestionCache,
     newcomer_id: i32,
+    profile_version: &str,
     cfg: &MatchingConfig,
     now: DateTime<Utc>,
-) -> Result<Option<Suggestions>, DbErr> {
+) -> Result<Option<std::sync::Arc<Suggestions>>, DbErr> {
+    let stamp = pool_stamp(db, now).await?;
+    if let Some((s, v, found)) = kept
+        .kept
+        .lock()
+        .expect("suggestion cache lock")
+        .get(&newcomer_id)
+    {
+        if *s == stamp && v == profile_version {
+            return Ok(Some(found.clone()));
+        }
+    }
     let Some((newcomer, _)) = load_newcomers(db, Which::One(newcomer_id), now)
         .await?
         .into_iter()
@@ -630,6 +666,15 @@ pub async fn suggestions_cached(
     else {
         return Ok(None);
     };
-    let pool = cache.get(db, now).await?;
-    Ok(Some(suggest_from_pool(&pool, &newcomer, cfg)))
+    let pool = pool.get_at(db, stamp.clone(), now).await?;
+    let found = std::sync::Arc::new(suggest_from_pool(&pool, &newcomer, cfg));
+    let mut map = kept.kept.lock().expect("suggestion cache lock");
+    if map.len() >= KEPT_SUGGESTIONS {
+        map.clear();
+    }
+    map.insert(
+        newcomer_id,
+        (stamp, profile_version.to_string(), found.clone()),
+    );
+    Ok(Some(found))
 }

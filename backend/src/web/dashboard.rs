@@ -24,18 +24,32 @@ pub async fn dashboard(
     let status = profiles::status(&state.db, &user).await?;
     let profile_complete = user.has(Role::Newcomer) && status.newcomer_complete;
     // A fixed number of queries whatever the pool's size (the suggestions service loads the pool by table).
-    let suggested = if profile_complete {
-        let cfg = state.config.matching();
-        suggestions::suggestions_cached(&state.db, &state.pool, user.id, &cfg, Utc::now())
+    let suggested = match status
+        .newcomer_version
+        .as_deref()
+        .filter(|_| profile_complete)
+    {
+        Some(version) => {
+            let cfg = state.config.matching();
+            suggestions::suggestions_kept(
+                &state.db,
+                &state.pool,
+                &state.suggestions,
+                user.id,
+                version,
+                &cfg,
+                Utc::now(),
+            )
             .await?
-            .map(|mut s| {
+            .map(|s| {
+                let mut s = (*s).clone();
                 s.mentors.truncate(SHOWN);
                 s.tasks.truncate(SHOWN);
                 s.blocked.truncate(SHOWN);
                 s
             })
-    } else {
-        None
+        }
+        None => None,
     };
     render(
         &state,
