@@ -309,6 +309,20 @@ fn an_instance_where_not_everyone_fits_under_a_huge_penalty() {
 }
 
 #[test]
+fn two_single_places_three_rivals_and_zero_costs() {
+    // Saved by proptest in backend/proptest-regressions while the solver was being edited in
+    // place; kept as a plain test of the tie-heavy case.
+    let inst = instance(
+        4,
+        &[1, 1],
+        503,
+        &[(0, 0, 0), (0, 1, 0), (2, 0, 0), (1, 1, 0)],
+    );
+    assert_optimal(&inst);
+    assert_eq!(solve(&inst).objective, 2 * 503);
+}
+
+#[test]
 fn does_not_panic_on_an_invalid_instance() {
     let inst = instance(
         2,
