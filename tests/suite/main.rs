@@ -3,12 +3,12 @@
 
 mod support;
 
+mod authz;
 mod catalog_import;
 mod errors;
 mod github_signin;
 mod matching;
 mod matching_pages;
-mod authz;
 mod profiles;
 mod public_pages;
 mod security;

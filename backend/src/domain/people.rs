@@ -103,10 +103,10 @@ pub fn parse(source: &Source, known_areas: &[String]) -> Result<Vec<Person>, Cat
         if p.roles.contains(&Role::Mentor) != p.mentor.is_some() {
             problem("a [person.mentor] table goes with the mentor role, and only with it".into());
         }
-        if let Some(n) = &p.newcomer {
-            if ![n.rust, n.c, n.kernel].iter().all(|x| (0..=3).contains(x)) {
-                problem("experience is 0 (none) to 3 (expert)".into());
-            }
+        if let Some(n) = &p.newcomer
+            && ![n.rust, n.c, n.kernel].iter().all(|x| (0..=3).contains(x))
+        {
+            problem("experience is 0 (none) to 3 (expert)".into());
         }
         people.push(p);
     }

@@ -25,8 +25,8 @@ use crate::db::mentorships::MentorshipState;
 use crate::db::newcomer_profiles::NewcomerStatus;
 use crate::db::tasks::{Difficulty, TaskKind};
 use crate::db::{
-    areas, audit_log, matching_rounds, mentor_profiles, mentorships, newcomer_profiles,
-    round_proposals, tasks, users,
+    areas, matching_rounds, mentor_profiles, mentorships, newcomer_profiles, round_proposals,
+    tasks, users,
 };
 use crate::domain::matching::instance::{Edge, Instance};
 use crate::domain::matching::score::{
@@ -728,6 +728,7 @@ fn proposal_rows(
         .collect()
 }
 
+/// The audit log, as every service writes it (see `services::audit`).
 async fn audit(
     db: &impl ConnectionTrait,
     actor: i32,
@@ -736,17 +737,7 @@ async fn audit(
     details: serde_json::Value,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
-    audit_log::ActiveModel {
-        actor_id: Set(Some(actor)),
-        action: Set(action.to_string()),
-        subject: Set(subject),
-        details: Set(details.to_string()),
-        at: Set(now),
-        ..Default::default()
-    }
-    .insert(db)
-    .await?;
-    Ok(())
+    crate::services::audit::record(db, Some(actor), action, subject, details, now).await
 }
 
 /// A round as lists and headers show it.

@@ -1,15 +1,15 @@
 //! Use cases: each function takes a connection or transaction and returns domain values. Handlers call these;
 //! these call `domain` (pure logic) and `db` (entities), never the web layer.
 
+pub mod audit;
 pub mod catalog;
 pub mod catalog_import;
 pub mod demo_people;
 pub mod matching_rounds;
+pub mod profiles;
+pub mod roles;
 pub mod signin;
 pub mod stats;
 pub mod suggestions;
 pub mod synthetic;
 pub mod users;
-pub mod audit;
-pub mod profiles;
-pub mod roles;

@@ -614,10 +614,10 @@ impl PoolCache {
         stamp: PoolStamp,
         now: DateTime<Utc>,
     ) -> Result<std::sync::Arc<Pool>, DbErr> {
-        if let Some((s, pool)) = self.current.read().expect("pool cache lock").as_ref() {
-            if *s == stamp {
-                return Ok(pool.clone());
-            }
+        if let Some((s, pool)) = self.current.read().expect("pool cache lock").as_ref()
+            && *s == stamp
+        {
+            return Ok(pool.clone());
         }
         let pool = std::sync::Arc::new(load_pool(db, now).await?);
         *self.current.write().expect("pool cache lock") = Some((stamp, pool.clone()));
@@ -629,10 +629,11 @@ impl PoolCache {
 /// profile's `updated_at`, moved by every save) has changed: the dashboard shows them on every view.
 #[derive(Default)]
 pub struct SuggestionCache {
-    kept: std::sync::Mutex<
-        std::collections::HashMap<i32, (PoolStamp, String, std::sync::Arc<Suggestions>)>,
-    >,
+    kept: std::sync::Mutex<std::collections::HashMap<i32, KeptSuggestions>>,
 }
+
+/// The pool stamp and profile version the suggestions were computed for, and the suggestions.
+type KeptSuggestions = (PoolStamp, String, std::sync::Arc<Suggestions>);
 
 /// Bounds the kept suggestions; past it the map starts afresh (they are cheap to recompute).
 const KEPT_SUGGESTIONS: usize = 20_000;
@@ -654,10 +655,10 @@ pub async fn suggestions_kept(
         .lock()
         .expect("suggestion cache lock")
         .get(&newcomer_id)
+        && *s == stamp
+        && v == profile_version
     {
-        if *s == stamp && v == profile_version {
-            return Ok(Some(found.clone()));
-        }
+        return Ok(Some(found.clone()));
     }
     let Some((newcomer, _)) = load_newcomers(db, Which::One(newcomer_id), now)
         .await?

@@ -31,10 +31,10 @@ impl CatalogCache {
         templates: &Templates,
     ) -> AppResult<Arc<RenderedCatalog>> {
         let stamp = catalog::stamp(db).await?;
-        if let Some(cached) = self.current.read().expect("catalog cache lock").as_ref() {
-            if cached.stamp == stamp {
-                return Ok(cached.clone());
-            }
+        if let Some(cached) = self.current.read().expect("catalog cache lock").as_ref()
+            && cached.stamp == stamp
+        {
+            return Ok(cached.clone());
         }
         // Two requests may rebuild at once after a change; both get a correct copy and the last one stays.
         let entries = catalog::all_tasks(db).await?;
