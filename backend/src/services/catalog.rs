@@ -249,23 +249,6 @@ impl Matcher {
     }
 }
 
-/// The catalog list for a filter (uncached; the web layer keeps a rendered copy per stamp).
-pub async fn list(
-    db: &impl ConnectionTrait,
-    filter: &CatalogFilter,
-) -> Result<Result<Vec<TaskSummary>, UnknownFilter>, DbErr> {
-    let matcher = match filter.matcher() {
-        Ok(m) => m,
-        Err(e) => return Ok(Err(e)),
-    };
-    Ok(Ok(all_tasks(db)
-        .await?
-        .into_iter()
-        .filter(|l| matcher.matches(l))
-        .map(|l| l.task)
-        .collect()))
-}
-
 /// One task with its prerequisites and the tasks it unblocks.
 pub async fn detail(db: &impl ConnectionTrait, slug: &str) -> Result<Option<TaskDetail>, DbErr> {
     let Some((task, Some(area))) = tasks::Entity::find()

@@ -1343,16 +1343,8 @@ pub async fn pending_proposals(
         .await?;
     let people = people_where(
         db,
-        Condition::all().add(
-            users::Column::Id.in_subquery(
-                mentorships::Entity::find()
-                    .select_only()
-                    .column(mentorships::Column::NewcomerId)
-                    .filter(mentorships::Column::MentorId.eq(mentor_id))
-                    .filter(mentorships::Column::State.eq(MentorshipState::Proposed))
-                    .into_query(),
-            ),
-        ),
+        Condition::all()
+            .add(users::Column::Id.in_subquery(mentees(mentor_id, MentorshipState::Proposed))),
     )
     .await?;
     Ok(rows
@@ -1602,16 +1594,8 @@ pub async fn mentor_desk(db: &impl ConnectionTrait, mentor_id: i32) -> Result<Me
         .await?;
     let people = people_where(
         db,
-        Condition::all().add(
-            users::Column::Id.in_subquery(
-                mentorships::Entity::find()
-                    .select_only()
-                    .column(mentorships::Column::NewcomerId)
-                    .filter(mentorships::Column::MentorId.eq(mentor_id))
-                    .filter(mentorships::Column::State.eq(MentorshipState::Active))
-                    .into_query(),
-            ),
-        ),
+        Condition::all()
+            .add(users::Column::Id.in_subquery(mentees(mentor_id, MentorshipState::Active))),
     )
     .await?;
     let languages: Vec<(i32, String)> = user_languages::Entity::find()
@@ -1676,4 +1660,14 @@ pub async fn mentor_desk(db: &impl ConnectionTrait, mentor_id: i32) -> Result<Me
             })
             .collect(),
     })
+}
+
+/// The newcomers of a mentor's mentorships in one state, as a subquery.
+fn mentees(mentor_id: i32, state: MentorshipState) -> sea_orm::sea_query::SelectStatement {
+    mentorships::Entity::find()
+        .select_only()
+        .column(mentorships::Column::NewcomerId)
+        .filter(mentorships::Column::MentorId.eq(mentor_id))
+        .filter(mentorships::Column::State.eq(state))
+        .into_query()
 }

@@ -598,17 +598,8 @@ pub struct PoolCache {
 }
 
 impl PoolCache {
-    pub async fn get(
-        &self,
-        db: &impl ConnectionTrait,
-        now: DateTime<Utc>,
-    ) -> Result<std::sync::Arc<Pool>, DbErr> {
-        let stamp = pool_stamp(db, now).await?;
-        self.get_at(db, stamp, now).await
-    }
-
     /// The pool for a stamp the caller has just read.
-    pub async fn get_at(
+    pub async fn get(
         &self,
         db: &impl ConnectionTrait,
         stamp: PoolStamp,
@@ -667,7 +658,7 @@ pub async fn suggestions_kept(
     else {
         return Ok(None);
     };
-    let pool = pool.get_at(db, stamp.clone(), now).await?;
+    let pool = pool.get(db, stamp.clone(), now).await?;
     let found = std::sync::Arc::new(suggest_from_pool(&pool, &newcomer, cfg));
     let mut map = kept.kept.lock().expect("suggestion cache lock");
     if map.len() >= KEPT_SUGGESTIONS {

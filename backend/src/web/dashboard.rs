@@ -23,7 +23,7 @@ pub async fn dashboard(
 ) -> AppResult<Html<String>> {
     let status = profiles::status(&state.db, &user).await?;
     let profile_complete = user.has(Role::Newcomer) && status.newcomer_complete;
-    // A fixed number of queries whatever the pool's size (the suggestions service loads the pool by table).
+    // Kept per newcomer until the pool or their profile changes: one stamp query on most views.
     let suggested = match status
         .newcomer_version
         .as_deref()
