@@ -60,6 +60,18 @@ impl From<sea_orm::TransactionError<AppError>> for AppError {
     }
 }
 
+impl From<crate::services::ServiceError> for AppError {
+    fn from(err: crate::services::ServiceError) -> Self {
+        use crate::services::ServiceError;
+        match err {
+            ServiceError::NotFound => AppError::NotFound,
+            ServiceError::Conflict(msg) => AppError::Conflict(msg),
+            ServiceError::Invalid(msg) => AppError::BadRequest(msg),
+            ServiceError::Internal(e) => AppError::Internal(e),
+        }
+    }
+}
+
 impl From<minijinja::Error> for AppError {
     fn from(err: minijinja::Error) -> Self {
         AppError::Internal(anyhow::Error::new(err).context("rendering a template"))

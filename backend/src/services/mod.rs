@@ -5,6 +5,7 @@ pub mod audit;
 pub mod catalog;
 pub mod catalog_import;
 pub mod demo_people;
+pub mod error;
 pub mod matching_rounds;
 pub mod profiles;
 pub mod roles;
@@ -13,3 +14,5 @@ pub mod stats;
 pub mod suggestions;
 pub mod synthetic;
 pub mod users;
+
+pub use error::{ServiceError, ServiceResult};
