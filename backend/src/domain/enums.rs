@@ -32,9 +32,6 @@ macro_rules! domain_enum {
             /// Every spelling, in the order of [`Self::ALL`].
             pub const SPELLINGS: &'static [&'static str] = &[$($value),+];
 
-            /// What the idea is called, for messages.
-            pub const WHAT: &'static str = $what;
-
             pub fn as_str(&self) -> &'static str {
                 match self {
                     $(Self::$variant => $value,)+
