@@ -13,3 +13,4 @@ mod profiles;
 mod public_pages;
 mod security;
 mod sessions;
+mod typed_forms;

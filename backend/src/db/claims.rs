@@ -1,14 +1,9 @@
 use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
 
-db_enum! {
-    pub enum ClaimState {
-        Active = "active",
-        Completed = "completed",
-        Released = "released",
-        Expired = "expired",
-    }
-}
+pub use crate::domain::claims::ClaimState;
+
+text_column_enum!(ClaimState);
 
 /// At most one `active` claim per task, enforced by the partial unique index
 /// `claims_one_active_per_task`: of two racing claims, the second insert fails with a unique

@@ -1,14 +1,9 @@
 use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
 
-db_enum! {
-    pub enum OutboxState {
-        Pending = "pending",
-        Sent = "sent",
-        Failed = "failed",
-        Cancelled = "cancelled",
-    }
-}
+pub use crate::domain::email::OutboxState;
+
+text_column_enum!(OutboxState);
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
 #[sea_orm(table_name = "email_outbox")]

@@ -1,22 +1,9 @@
 use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
 
-db_enum! {
-    pub enum RoundKind {
-        /// Newcomers matched to mentors.
-        Mentors = "mentors",
-        /// Newcomers matched to tasks.
-        Tasks = "tasks",
-    }
-}
+pub use crate::domain::rounds::{RoundKind, RoundState};
 
-db_enum! {
-    pub enum RoundState {
-        Draft = "draft",
-        Sent = "sent",
-        Cancelled = "cancelled",
-    }
-}
+text_column_enum!(RoundKind, RoundState);
 
 // No `Eq`: `solve_ms` is a float.
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize, Deserialize)]

@@ -1,13 +1,9 @@
 use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
 
-db_enum! {
-    pub enum MentorStatus {
-        Applied = "applied",
-        Approved = "approved",
-        Declined = "declined",
-    }
-}
+pub use crate::domain::roles::MentorStatus;
+
+text_column_enum!(MentorStatus);
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
 #[sea_orm(table_name = "mentor_profiles")]

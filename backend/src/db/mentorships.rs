@@ -1,13 +1,9 @@
 use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
 
-db_enum! {
-    pub enum MentorshipState {
-        Proposed = "proposed",
-        Active = "active",
-        Ended = "ended",
-    }
-}
+pub use crate::domain::mentorship::MentorshipState;
+
+text_column_enum!(MentorshipState);
 
 /// At most one `proposed` or `active` row per newcomer, enforced by the partial unique index
 /// `mentorships_one_open_per_newcomer`: an insert that would break it fails with a unique

@@ -1,14 +1,9 @@
 use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
 
-db_enum! {
-    pub enum NewcomerStatus {
-        Active = "active",
-        Paused = "paused",
-        Graduated = "graduated",
-        Withdrawn = "withdrawn",
-    }
-}
+pub use crate::domain::roles::NewcomerStatus;
+
+text_column_enum!(NewcomerStatus);
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
 #[sea_orm(table_name = "newcomer_profiles")]

@@ -1,32 +1,9 @@
 use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
 
-db_enum! {
-    pub enum TaskKind {
-        Binding = "binding",
-        Driver = "driver",
-        Docs = "docs",
-        Tooling = "tooling",
-        Test = "test",
-    }
-}
+pub use crate::domain::task::{Difficulty, TaskKind, TaskState};
 
-db_enum! {
-    pub enum Difficulty {
-        Starter = "starter",
-        Intermediate = "intermediate",
-        Advanced = "advanced",
-    }
-}
-
-db_enum! {
-    pub enum TaskState {
-        Open = "open",
-        Claimed = "claimed",
-        Done = "done",
-        Retired = "retired",
-    }
-}
+text_column_enum!(TaskKind, Difficulty, TaskState);
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
 #[sea_orm(table_name = "tasks")]

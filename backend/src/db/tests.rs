@@ -149,6 +149,23 @@ where
     model
 }
 
+/// Writes each value of an enum into one row's column, and reads the table back (which decodes it).
+macro_rules! every_value {
+    ($db:expr, $model:expr, $table:ident . $field:ident : $ty:ty) => {
+        for value in <$ty>::ALL {
+            let mut row: $table::ActiveModel = $model.clone().into();
+            row.$field = Set(*value);
+            let written = row.update($db).await.expect("update");
+            assert_eq!(written.$field, *value);
+            let all = $table::Entity::find().all($db).await.expect("select");
+            assert!(
+                all.contains(&written),
+                "{written:?} not read back from {all:?}"
+            );
+        }
+    };
+}
+
 fn at(hour: u32) -> DateTime<Utc> {
     // Sub-second precision that both backends keep (PostgreSQL stores microseconds).
     Utc.with_ymd_and_hms(2026, 11, 24, hour, 0, 0).unwrap()
@@ -202,7 +219,7 @@ async fn round_trip(db: &DatabaseConnection) {
         },
     )
     .await;
-    put(
+    let ann_profile = put(
         db,
         newcomer_profiles::ActiveModel {
             user_id: Set(ann.id),
@@ -217,7 +234,7 @@ async fn round_trip(db: &DatabaseConnection) {
         },
     )
     .await;
-    put(
+    let bob_profile = put(
         db,
         mentor_profiles::ActiveModel {
             user_id: Set(bob.id),
@@ -421,7 +438,7 @@ async fn round_trip(db: &DatabaseConnection) {
         created_at: Set(at(12)),
         sent_at: Set(None),
     };
-    put(db, mail("due", at(12))).await;
+    let due_mail = put(db, mail("due", at(12))).await;
     put(db, mail("later", at(15))).await;
     put(
         db,
@@ -520,7 +537,20 @@ async fn round_trip(db: &DatabaseConnection) {
         .all(db)
         .await
         .expect("claims of a task");
-    assert_eq!(claimed, [active]);
+    assert_eq!(claimed, [active.clone()]);
+
+    // Every value of every enum column is written and decoded (roles: one of each was granted above).
+    let tasks_first = first.clone();
+    every_value!(db, ann_profile, newcomer_profiles.status: newcomer_profiles::NewcomerStatus);
+    every_value!(db, bob_profile, mentor_profiles.status: mentor_profiles::MentorStatus);
+    every_value!(db, tasks_first, tasks.kind: tasks::TaskKind);
+    every_value!(db, first, tasks.difficulty: tasks::Difficulty);
+    every_value!(db, first, tasks.state: tasks::TaskState);
+    every_value!(db, round, matching_rounds.kind: matching_rounds::RoundKind);
+    every_value!(db, round, matching_rounds.state: matching_rounds::RoundState);
+    every_value!(db, mentorship, mentorships.state: mentorships::MentorshipState);
+    every_value!(db, active, claims.state: claims::ClaimState);
+    every_value!(db, due_mail, email_outbox.state: email_outbox::OutboxState);
 
     // Deleting a user takes what they own and keeps what others need.
     users::Entity::delete_by_id(ann.id)

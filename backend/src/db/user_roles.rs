@@ -1,13 +1,9 @@
 use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
 
-db_enum! {
-    pub enum Role {
-        Newcomer = "newcomer",
-        Mentor = "mentor",
-        Organizer = "organizer",
-    }
-}
+pub use crate::domain::roles::Role;
+
+text_column_enum!(Role);
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
 #[sea_orm(table_name = "user_roles")]

@@ -8,7 +8,7 @@ use std::fmt;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::db::tasks::{Difficulty, TaskKind};
+use crate::domain::task::{Difficulty, TaskKind};
 
 /// The milestones the code refers to by slug; the ladder must contain them.
 pub const REQUIRED_MILESTONES: [&str; 3] = ["kernel-builds", "patch-sent", "patch-merged"];

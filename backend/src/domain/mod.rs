@@ -1,6 +1,14 @@
-//! Pure logic with no I/O: the catalog's validation, demo people, matching. Most unit tests live here.
+//! Pure logic with no I/O: the enumerations the rest of the code speaks in, the catalog's validation, demo
+//! people, profile forms, matching. Most unit tests live here.
 
 pub mod catalog;
+pub mod claims;
+pub mod email;
+pub mod enums;
 pub mod matching;
+pub mod mentorship;
 pub mod people;
 pub mod profile;
+pub mod roles;
+pub mod rounds;
+pub mod task;

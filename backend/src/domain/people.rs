@@ -3,8 +3,8 @@
 
 use serde::Deserialize;
 
-use crate::db::user_roles::Role;
 use crate::domain::catalog::{CatalogError, CatalogErrors, Source, line_of};
+use crate::domain::roles::Role;
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]

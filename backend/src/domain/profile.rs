@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::db::newcomer_profiles::NewcomerStatus;
+use crate::domain::enums::Choice;
+use crate::domain::roles::NewcomerStatus;
 
 /// Spoken languages offered on the forms (ISO 639-1 code, English name): the languages of the programme's
 /// mentors and newcomers so far; extend as people ask.
@@ -89,7 +90,7 @@ pub struct NewcomerForm {
     #[serde(default)]
     pub goals: String,
     #[serde(default)]
-    pub status: String,
+    pub status: Choice<NewcomerStatus>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -254,13 +255,20 @@ impl NewcomerForm {
             ),
             goals: text(&mut e, "goals", &self.goals, false),
             // People pause and resume themselves; graduating and withdrawing are recorded elsewhere.
-            status: match self.status.trim() {
-                "" | "active" => NewcomerStatus::Active,
-                "paused" => NewcomerStatus::Paused,
-                other => {
+            status: match &self.status {
+                Choice::Empty => NewcomerStatus::Active,
+                Choice::Known(s @ (NewcomerStatus::Active | NewcomerStatus::Paused)) => *s,
+                Choice::Known(other) => {
                     e.add(
                         "status",
-                        format!("{other:?} is not a status you can choose here."),
+                        format!("{:?} is not a status you can choose here.", other.as_str()),
+                    );
+                    NewcomerStatus::Active
+                }
+                Choice::Unknown(typed) => {
+                    e.add(
+                        "status",
+                        format!("{:?} is not a status you can choose here.", typed.trim()),
                     );
                     NewcomerStatus::Active
                 }
@@ -309,7 +317,7 @@ mod tests {
             timezone: "Europe/Lisbon".into(),
             hours_per_week: "6".into(),
             goals: "  A merged patch.  ".into(),
-            status: "paused".into(),
+            status: Choice::parse("paused"),
         }
     }
 
@@ -333,7 +341,7 @@ mod tests {
             timezone: "Mars/Olympus".into(),
             hours_per_week: "0".into(),
             goals: "g".repeat(MAX_TEXT + 1),
-            status: "graduated".into(),
+            status: Choice::parse("graduated"),
         };
         let e = form.validate(&known()).unwrap_err().0;
         for field in [

@@ -9,20 +9,23 @@ use sea_orm::{
 };
 use serde::{Deserialize, Serialize};
 
-use crate::db::tasks::{Difficulty, TaskKind, TaskState};
 use crate::db::{areas, task_prerequisites, tasks};
+use crate::domain::enums::Choice;
+use crate::domain::task::{Difficulty, TaskKind, TaskState};
+use crate::services::ServiceResult;
 
-/// The catalog filters, as they arrive in the query string; empty strings mean "any".
+/// The catalog filters, as they arrive in the query string; empty means "any". A kind, difficulty or state that
+/// names nothing is kept as typed, so the page can show it back with its message.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 pub struct CatalogFilter {
     #[serde(default)]
-    pub kind: String,
+    pub kind: Choice<TaskKind>,
     #[serde(default)]
     pub area: String,
     #[serde(default)]
-    pub difficulty: String,
+    pub difficulty: Choice<Difficulty>,
     #[serde(default)]
-    pub state: String,
+    pub state: Choice<TaskState>,
     #[serde(default)]
     pub q: String,
 }
@@ -39,32 +42,27 @@ struct ParsedFilter {
 
 impl CatalogFilter {
     fn parsed(&self) -> Result<ParsedFilter, UnknownFilter> {
-        fn opt<T: std::str::FromStr>(field: &str, v: &str) -> Result<Option<T>, UnknownFilter> {
-            let v = v.trim();
-            if v.is_empty() {
-                return Ok(None);
+        fn known<T: Copy>(field: &str, choice: &Choice<T>) -> Result<Option<T>, UnknownFilter> {
+            match choice {
+                Choice::Unknown(typed) => {
+                    Err(UnknownFilter(format!("unknown {field} {:?}", typed.trim())))
+                }
+                _ => Ok(choice.known()),
             }
-            v.parse()
-                .map(Some)
-                .map_err(|_| UnknownFilter(format!("unknown {field} {v:?}")))
         }
         Ok(ParsedFilter {
-            kind: opt("kind", &self.kind)?,
-            difficulty: opt("difficulty", &self.difficulty)?,
-            state: opt("state", &self.state)?,
+            kind: known("kind", &self.kind)?,
+            difficulty: known("difficulty", &self.difficulty)?,
+            state: known("state", &self.state)?,
         })
     }
 
     pub fn is_empty(&self) -> bool {
-        [
-            &self.kind,
-            &self.area,
-            &self.difficulty,
-            &self.state,
-            &self.q,
-        ]
-        .iter()
-        .all(|v| v.trim().is_empty())
+        self.kind == Choice::Empty
+            && self.difficulty == Choice::Empty
+            && self.state == Choice::Empty
+            && self.area.trim().is_empty()
+            && self.q.trim().is_empty()
     }
 }
 
@@ -141,7 +139,8 @@ fn summary(t: tasks::Model, area: &areas::Model, waits_for: Vec<String>) -> Task
     }
 }
 
-/// For every task that has an unfinished prerequisite: the slugs it waits for.
+/// For every task that has an unfinished prerequisite: the slugs it waits for. A query that other services'
+/// loaders compose with their own (hence the plain `DbErr`).
 pub async fn unfinished_prerequisites(
     db: &impl ConnectionTrait,
 ) -> Result<HashMap<i32, Vec<String>>, DbErr> {
@@ -171,7 +170,7 @@ pub struct CatalogStamp {
     pub newest: Option<chrono::DateTime<chrono::Utc>>,
 }
 
-pub async fn stamp(db: &impl ConnectionTrait) -> Result<CatalogStamp, DbErr> {
+pub async fn stamp(db: &impl ConnectionTrait) -> ServiceResult<CatalogStamp> {
     let (tasks, newest): (i64, Option<chrono::DateTime<chrono::Utc>>) = tasks::Entity::find()
         .select_only()
         .column_as(tasks::Column::Id.count(), "tasks")
@@ -191,7 +190,7 @@ pub struct Listed {
 }
 
 /// Every task, retired ones included, in display order (area, then title): two queries in all.
-pub async fn all_tasks(db: &impl ConnectionTrait) -> Result<Vec<Listed>, DbErr> {
+pub async fn all_tasks(db: &impl ConnectionTrait) -> ServiceResult<Vec<Listed>> {
     let rows = tasks::Entity::find()
         .find_also_related(areas::Entity)
         .order_by_asc(areas::Column::Name)
@@ -250,7 +249,7 @@ impl Matcher {
 }
 
 /// One task with its prerequisites and the tasks it unblocks.
-pub async fn detail(db: &impl ConnectionTrait, slug: &str) -> Result<Option<TaskDetail>, DbErr> {
+pub async fn detail(db: &impl ConnectionTrait, slug: &str) -> ServiceResult<Option<TaskDetail>> {
     let Some((task, Some(area))) = tasks::Entity::find()
         .filter(tasks::Column::Slug.eq(slug))
         .find_also_related(areas::Entity)
@@ -307,7 +306,7 @@ pub struct AreaOption {
     pub name: String,
 }
 
-pub async fn areas(db: &impl ConnectionTrait) -> Result<Vec<AreaOption>, DbErr> {
+pub async fn areas(db: &impl ConnectionTrait) -> ServiceResult<Vec<AreaOption>> {
     Ok(areas::Entity::find()
         .order_by_asc(areas::Column::Name)
         .all(db)
@@ -327,7 +326,7 @@ mod tests {
     #[test]
     fn unknown_filter_values_are_named() {
         let f = CatalogFilter {
-            kind: "wizard".into(),
+            kind: Choice::parse("wizard"),
             ..Default::default()
         };
         assert_eq!(
@@ -335,8 +334,8 @@ mod tests {
             Some(UnknownFilter("unknown kind \"wizard\"".into()))
         );
         let f = CatalogFilter {
-            kind: "driver".into(),
-            difficulty: " starter ".into(),
+            kind: Choice::parse("driver"),
+            difficulty: Choice::parse(" starter "),
             ..Default::default()
         };
         assert!(f.parsed().is_ok());

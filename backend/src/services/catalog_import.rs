@@ -13,9 +13,9 @@ use sea_orm::{
 };
 use serde::Serialize;
 
-use crate::db::tasks::TaskState;
 use crate::db::{areas, claims, milestones, task_prerequisites, tasks};
 use crate::domain::catalog::{self, Catalog, CatalogState, Source, TaskDef};
+use crate::domain::task::TaskState;
 
 /// What an import did, by slug.
 #[derive(Debug, Default, Clone, Serialize, PartialEq, Eq)]

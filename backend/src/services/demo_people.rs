@@ -9,13 +9,12 @@ use sea_orm::{
     Set, TransactionTrait,
 };
 
-use crate::db::mentor_profiles::MentorStatus;
-use crate::db::newcomer_profiles::NewcomerStatus;
 use crate::db::{areas, user_roles, users};
 use crate::domain::catalog::Source;
 use crate::domain::people::{self, Person};
 use crate::domain::profile::{MentorProfile, NewcomerProfile};
-use crate::services::profiles;
+use crate::domain::roles::{MentorStatus, NewcomerStatus};
+use crate::services::{ServiceResult, profiles};
 
 /// Read, validate and write the demo people; returns how many there are.
 pub async fn import_file(
@@ -45,7 +44,7 @@ async fn upsert(
     p: &Person,
     area_rows: &[areas::Model],
     now: DateTime<Utc>,
-) -> Result<(), sea_orm::DbErr> {
+) -> ServiceResult<()> {
     let existing = users::Entity::find()
         .filter(users::Column::GithubLogin.eq(&p.login))
         .one(txn)

@@ -8,19 +8,21 @@ use sea_orm::{
     IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 
-use crate::db::mentor_profiles::MentorStatus;
 use crate::db::{areas, mentor_profiles, newcomer_profiles, user_areas, user_languages, users};
+use crate::domain::enums::Choice;
 use crate::domain::profile::{MentorForm, MentorProfile, NewcomerForm, NewcomerProfile};
+use crate::domain::roles::{MentorStatus, NewcomerStatus};
+use crate::services::ServiceResult;
 
 /// The slugs of every area, for validation and the forms' checkboxes.
-pub async fn area_slugs(db: &impl ConnectionTrait) -> Result<Vec<String>, DbErr> {
-    areas::Entity::find()
+pub async fn area_slugs(db: &impl ConnectionTrait) -> ServiceResult<Vec<String>> {
+    Ok(areas::Entity::find()
         .select_only()
         .column(areas::Column::Slug)
         .order_by_asc(areas::Column::Slug)
         .into_tuple()
         .all(db)
-        .await
+        .await?)
 }
 
 async fn chosen_areas(db: &impl ConnectionTrait, user_id: i32) -> Result<Vec<String>, DbErr> {
@@ -58,7 +60,7 @@ async fn user_timezone(db: &impl ConnectionTrait, user_id: i32) -> Result<String
 pub async fn newcomer_form(
     db: &impl ConnectionTrait,
     user_id: i32,
-) -> Result<(NewcomerForm, bool), DbErr> {
+) -> ServiceResult<(NewcomerForm, bool)> {
     let profile = newcomer_profiles::Entity::find_by_id(user_id)
         .one(db)
         .await?;
@@ -85,9 +87,11 @@ pub async fn newcomer_form(
             .as_ref()
             .map(|p| p.goals.clone())
             .unwrap_or_default(),
-        status: profile
-            .as_ref()
-            .map_or("active".into(), |p| p.status.as_str().to_string()),
+        status: Choice::Known(
+            profile
+                .as_ref()
+                .map_or(NewcomerStatus::Active, |p| p.status),
+        ),
     };
     Ok((form, profile.is_some()))
 }
@@ -97,20 +101,20 @@ pub async fn save_newcomer(
     user_id: i32,
     p: &NewcomerProfile,
     now: DateTime<Utc>,
-) -> Result<(), DbErr> {
+) -> ServiceResult<()> {
     let txn = db.begin().await?;
     set_timezone(&txn, user_id, &p.timezone).await?;
     replace_areas(&txn, user_id, &p.interests).await?;
     replace_languages(&txn, user_id, &p.languages).await?;
     upsert_newcomer(&txn, user_id, p, now).await?;
-    txn.commit().await
+    Ok(txn.commit().await?)
 }
 
 /// The mentor form filled with what is saved, and the application's status if there is one.
 pub async fn mentor_form(
     db: &impl ConnectionTrait,
     user_id: i32,
-) -> Result<(MentorForm, Option<MentorStatus>), DbErr> {
+) -> ServiceResult<(MentorForm, Option<MentorStatus>)> {
     let profile = mentor_profiles::Entity::find_by_id(user_id).one(db).await?;
     let form = MentorForm {
         expertise: chosen_areas(db, user_id).await?,
@@ -133,7 +137,7 @@ pub async fn save_mentor(
     user_id: i32,
     p: &MentorProfile,
     now: DateTime<Utc>,
-) -> Result<MentorStatus, DbErr> {
+) -> ServiceResult<MentorStatus> {
     let txn = db.begin().await?;
     set_timezone(&txn, user_id, &p.timezone).await?;
     replace_areas(&txn, user_id, &p.expertise).await?;
@@ -143,7 +147,7 @@ pub async fn save_mentor(
     Ok(status)
 }
 
-pub async fn set_timezone(db: &impl ConnectionTrait, user_id: i32, tz: &str) -> Result<(), DbErr> {
+pub async fn set_timezone(db: &impl ConnectionTrait, user_id: i32, tz: &str) -> ServiceResult<()> {
     users::Entity::update_many()
         .col_expr(
             users::Column::Timezone,
@@ -160,7 +164,7 @@ pub async fn replace_areas(
     db: &impl ConnectionTrait,
     user_id: i32,
     slugs: &[String],
-) -> Result<(), DbErr> {
+) -> ServiceResult<()> {
     user_areas::Entity::delete_many()
         .filter(user_areas::Column::UserId.eq(user_id))
         .exec(db)
@@ -190,7 +194,7 @@ pub async fn replace_languages(
     db: &impl ConnectionTrait,
     user_id: i32,
     codes: &[String],
-) -> Result<(), DbErr> {
+) -> ServiceResult<()> {
     user_languages::Entity::delete_many()
         .filter(user_languages::Column::UserId.eq(user_id))
         .exec(db)
@@ -211,7 +215,7 @@ pub async fn upsert_newcomer(
     user_id: i32,
     p: &NewcomerProfile,
     now: DateTime<Utc>,
-) -> Result<(), DbErr> {
+) -> ServiceResult<()> {
     let row = newcomer_profiles::ActiveModel {
         user_id: Set(user_id),
         rust_experience: Set(p.rust),
@@ -250,7 +254,7 @@ pub async fn upsert_mentor(
     p: &MentorProfile,
     initial: MentorStatus,
     now: DateTime<Utc>,
-) -> Result<MentorStatus, DbErr> {
+) -> ServiceResult<MentorStatus> {
     match mentor_profiles::Entity::find_by_id(user_id).one(db).await? {
         Some(existing) => {
             let status = existing.status;
@@ -295,7 +299,7 @@ pub struct ProfileStatus {
 pub async fn status(
     db: &impl ConnectionTrait,
     user: &crate::services::users::UserWithRoles,
-) -> Result<ProfileStatus, DbErr> {
+) -> ServiceResult<ProfileStatus> {
     use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Query, SimpleExpr, SubQueryStatement};
     let count = |table: Alias, column: &str| -> SimpleExpr {
         SimpleExpr::SubQuery(

@@ -1,16 +1,17 @@
 //! The programme's public numbers, shown on the landing page.
 
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, JoinType, PaginatorTrait, QueryFilter,
-    QuerySelect, RelationDef,
+    ColumnTrait, ConnectionTrait, EntityTrait, JoinType, PaginatorTrait, QueryFilter, QuerySelect,
+    RelationDef,
 };
 use serde::Serialize;
 
-use crate::db::mentor_profiles::MentorStatus;
-use crate::db::mentorships::MentorshipState;
-use crate::db::tasks::TaskState;
-use crate::db::user_roles::Role;
 use crate::db::{mentor_profiles, mentorships, milestones, progress_events, tasks, user_roles};
+use crate::domain::mentorship::MentorshipState;
+use crate::domain::roles::MentorStatus;
+use crate::domain::roles::Role;
+use crate::domain::task::TaskState;
+use crate::services::ServiceResult;
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct Stats {
@@ -23,7 +24,7 @@ pub struct Stats {
     pub patches_merged: u64,
 }
 
-pub async fn public(db: &impl ConnectionTrait) -> Result<Stats, DbErr> {
+pub async fn public(db: &impl ConnectionTrait) -> ServiceResult<Stats> {
     let count_tasks = |state: Option<TaskState>| {
         let q = tasks::Entity::find();
         match state {

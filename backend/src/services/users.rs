@@ -1,11 +1,12 @@
 //! Users and their roles.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 
-use crate::db::user_roles::Role;
 use crate::db::{user_roles, users};
+use crate::domain::roles::Role;
+use crate::services::{ServiceError, ServiceResult};
 
 /// A signed-in person as pages see them.
 #[derive(Debug, Clone, Serialize)]
@@ -50,7 +51,7 @@ fn with_roles(u: users::Model, roles: Vec<user_roles::Model>) -> UserWithRoles {
     }
 }
 
-pub async fn find(db: &impl ConnectionTrait, id: i32) -> Result<Option<UserWithRoles>, DbErr> {
+pub async fn find(db: &impl ConnectionTrait, id: i32) -> ServiceResult<Option<UserWithRoles>> {
     let Some((u, roles)) = users::Entity::find_by_id(id)
         .find_with_related(user_roles::Entity)
         .all(db)
@@ -64,7 +65,7 @@ pub async fn find(db: &impl ConnectionTrait, id: i32) -> Result<Option<UserWithR
 }
 
 /// Demo people, for the demo sign-in page, in name order.
-pub async fn demo_people(db: &impl ConnectionTrait) -> Result<Vec<UserWithRoles>, DbErr> {
+pub async fn demo_people(db: &impl ConnectionTrait) -> ServiceResult<Vec<UserWithRoles>> {
     Ok(users::Entity::find()
         .filter(users::Column::IsDemo.eq(true))
         .order_by_asc(users::Column::GithubLogin)
@@ -76,22 +77,30 @@ pub async fn demo_people(db: &impl ConnectionTrait) -> Result<Vec<UserWithRoles>
         .collect())
 }
 
-pub async fn find_demo_by_login(
+/// Signing in as the demo person `login` (demo mode only; the caller checks): records them as seen `now` and
+/// returns their id for the session.
+pub async fn demo_sign_in(
     db: &impl ConnectionTrait,
     login: &str,
-) -> Result<Option<users::Model>, DbErr> {
-    users::Entity::find()
+    now: DateTime<Utc>,
+) -> ServiceResult<i32> {
+    let user = users::Entity::find()
         .filter(users::Column::IsDemo.eq(true))
         .filter(users::Column::GithubLogin.eq(login))
         .one(db)
-        .await
+        .await?
+        .ok_or_else(|| {
+            ServiceError::Invalid(format!("There is no demo person called {login:?}."))
+        })?;
+    touch_last_seen(db, user.id, now).await?;
+    Ok(user.id)
 }
 
 pub async fn touch_last_seen(
     db: &impl ConnectionTrait,
     id: i32,
     now: DateTime<Utc>,
-) -> Result<(), DbErr> {
+) -> ServiceResult<()> {
     users::Entity::update_many()
         .col_expr(
             users::Column::LastSeenAt,

@@ -1,21 +1,19 @@
 //! Signing in and out. In demo mode (no GitHub app configured) the sign-in page lists the demo people.
 
-use axum::Form;
 use axum::extract::{Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::Utc;
 use minijinja::context;
 use minijinja::value::Serde;
-use sea_orm::{ActiveModelTrait, Set};
 use serde::Deserialize;
 use tower_sessions::Session;
 
 use crate::app::AppState;
 use crate::auth::USER_ID_KEY;
-use crate::db::users;
 use crate::error::{AppError, AppResult};
 use crate::services::users as user_service;
 use crate::web::extract::Viewer;
+use crate::web::form::Form;
 use crate::web::page::{render, safe_next};
 
 #[derive(Debug, Deserialize)]
@@ -56,15 +54,8 @@ pub async fn demo_signin(
     if !state.config.demo_mode() {
         return Err(AppError::NotFound);
     }
-    let user = user_service::find_demo_by_login(&state.db, &form.login)
-        .await?
-        .ok_or_else(|| {
-            AppError::BadRequest(format!("There is no demo person called {:?}.", form.login))
-        })?;
-    start_session(&session, user.id).await?;
-    let mut am: users::ActiveModel = user.into();
-    am.last_seen_at = Set(Some(Utc::now()));
-    am.update(&state.db).await?;
+    let user_id = user_service::demo_sign_in(&state.db, &form.login, Utc::now()).await?;
+    start_session(&session, user_id).await?;
     Ok(Redirect::to(safe_next(form.next.as_deref(), "/dashboard")).into_response())
 }
 

@@ -8,7 +8,7 @@ use minijinja::context;
 use minijinja::value::Serde;
 
 use crate::app::AppState;
-use crate::db::user_roles::Role;
+use crate::domain::roles::Role;
 use crate::error::AppResult;
 use crate::services::{profiles, suggestions};
 use crate::web::extract::{CurrentUser, Viewer};

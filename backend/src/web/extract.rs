@@ -1,4 +1,5 @@
-//! Who is asking: `Viewer` (anyone, maybe signed in) and `CurrentUser` (signed in, or sent to sign in).
+//! Who is asking: `Viewer` (anyone, maybe signed in), `CurrentUser` (signed in, or sent to sign in), and
+//! `Organizer`, `Mentor`, `Newcomer` (signed in with that role, or refused).
 
 use axum::extract::{FromRef, FromRequestParts, OriginalUri};
 use axum::http::request::Parts;
@@ -6,6 +7,7 @@ use tower_sessions::Session;
 
 use crate::app::AppState;
 use crate::auth::USER_ID_KEY;
+use crate::domain::roles::Role;
 use crate::error::AppError;
 use crate::services::users::{self, UserWithRoles};
 
@@ -96,11 +98,42 @@ where
     }
 }
 
-/// Refuse (403) unless the person holds `role`.
-pub fn require(user: &UserWithRoles, role: crate::db::user_roles::Role) -> Result<(), AppError> {
-    if user.has(role) {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
+/// Declares an extractor for a signed-in person who holds a role: anonymous requests are sent to sign in (as with
+/// [`CurrentUser`]), and anyone signed in without the role is refused (403).
+macro_rules! role_extractor {
+    ($(#[$doc:meta])* $name:ident => $role:expr) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone)]
+        pub struct $name(pub UserWithRoles);
+
+        impl<S> FromRequestParts<S> for $name
+        where
+            S: Send + Sync,
+            AppState: FromRef<S>,
+        {
+            type Rejection = AppError;
+
+            async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+                let CurrentUser(user) = CurrentUser::from_request_parts(parts, state).await?;
+                if user.has($role) {
+                    Ok($name(user))
+                } else {
+                    Err(AppError::Forbidden)
+                }
+            }
+        }
+    };
 }
+
+role_extractor!(
+    /// A signed-in organizer.
+    Organizer => Role::Organizer
+);
+role_extractor!(
+    /// A signed-in mentor.
+    Mentor => Role::Mentor
+);
+role_extractor!(
+    /// A signed-in newcomer.
+    Newcomer => Role::Newcomer
+);

@@ -1,7 +1,6 @@
 //! Matching pages: organizers create, review and send rounds; mentors answer the proposals sent to them.
 //! Newcomers' suggestions live on the dashboard (`dashboard.rs`).
 
-use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, Redirect};
 use chrono::Utc;
@@ -10,11 +9,13 @@ use minijinja::value::Serde;
 use serde::Deserialize;
 
 use crate::app::AppState;
-use crate::db::matching_rounds::{RoundKind, RoundState};
-use crate::db::user_roles::Role;
-use crate::error::{AppError, AppResult};
+use crate::domain::enums::Choice;
+use crate::domain::mentorship::ProposalAnswer;
+use crate::domain::rounds::{RoundKind, RoundState};
+use crate::error::AppResult;
 use crate::services::matching_rounds as rounds;
-use crate::web::extract::{CurrentUser, Viewer, require};
+use crate::web::extract::{Mentor, Organizer, Viewer};
+use crate::web::form::Form;
 use crate::web::page::render;
 
 /// How many rounds the list shows.
@@ -22,9 +23,8 @@ const ROUNDS_LISTED: u64 = 100;
 
 pub async fn rounds_page(
     State(state): State<AppState>,
-    CurrentUser(user): CurrentUser,
+    Organizer(user): Organizer,
 ) -> AppResult<Html<String>> {
-    require(&user, Role::Organizer)?;
     let list = rounds::list_rounds(&state.db, ROUNDS_LISTED).await?;
     render(
         &state,
@@ -36,27 +36,16 @@ pub async fn rounds_page(
 
 #[derive(Debug, Deserialize)]
 pub struct NewRound {
-    kind: Option<String>,
+    kind: RoundKind,
 }
 
 pub async fn create_round(
     State(state): State<AppState>,
-    CurrentUser(user): CurrentUser,
+    Organizer(user): Organizer,
     Form(form): Form<NewRound>,
 ) -> AppResult<Redirect> {
-    require(&user, Role::Organizer)?;
-    let kind = match form.kind.as_deref() {
-        Some("mentors") => RoundKind::Mentors,
-        Some("tasks") => RoundKind::Tasks,
-        other => {
-            return Err(AppError::BadRequest(format!(
-                "A round matches newcomers with mentors or with tasks, not {:?}.",
-                other.unwrap_or("")
-            )));
-        }
-    };
     let cfg = state.config.matching();
-    let created = rounds::create_round(&state.db, user.id, kind, &cfg, Utc::now()).await?;
+    let created = rounds::create_round(&state.db, user.id, form.kind, &cfg, Utc::now()).await?;
     Ok(Redirect::to(&format!(
         "/organizer/rounds/{}",
         created.round_id
@@ -71,11 +60,10 @@ pub struct RoundQuery {
 
 pub async fn round_page(
     State(state): State<AppState>,
-    CurrentUser(user): CurrentUser,
+    Organizer(user): Organizer,
     Path(id): Path<i32>,
     Query(q): Query<RoundQuery>,
 ) -> AppResult<Html<String>> {
-    require(&user, Role::Organizer)?;
     let review = rounds::review_round(&state.db, id).await?;
     let is_draft = review.round.state == RoundState::Draft;
     let is_mentors = review.round.kind == RoundKind::Mentors;
@@ -105,10 +93,9 @@ pub async fn round_page(
 
 pub async fn send_round(
     State(state): State<AppState>,
-    CurrentUser(user): CurrentUser,
+    Organizer(user): Organizer,
     Path(id): Path<i32>,
 ) -> AppResult<Redirect> {
-    require(&user, Role::Organizer)?;
     let report = rounds::send_round(&state.db, id, user.id, Utc::now()).await?;
     Ok(Redirect::to(&format!(
         "/organizer/rounds/{id}?sent={}",
@@ -118,21 +105,21 @@ pub async fn send_round(
 
 #[derive(Debug, Deserialize)]
 pub struct Answered {
-    answered: Option<String>,
+    /// Set after answering; anything else is ignored.
+    #[serde(default)]
+    answered: Choice<ProposalAnswer>,
 }
 
 pub async fn proposals_page(
     State(state): State<AppState>,
-    CurrentUser(user): CurrentUser,
+    Mentor(user): Mentor,
     Query(q): Query<Answered>,
 ) -> AppResult<Html<String>> {
-    require(&user, Role::Mentor)?;
     let desk = rounds::mentor_desk(&state.db, user.id).await?;
-    let answered = match q.answered.as_deref() {
-        Some("accept") => Some("accepted"),
-        Some("decline") => Some("declined"),
-        _ => None,
-    };
+    let answered = q.answered.known().map(|a| match a {
+        ProposalAnswer::Accept => "accepted",
+        ProposalAnswer::Decline => "declined",
+    });
     render(
         &state,
         &Viewer(Some(user)),
@@ -143,30 +130,20 @@ pub async fn proposals_page(
 
 #[derive(Debug, Deserialize)]
 pub struct Response {
-    response: Option<String>,
+    response: ProposalAnswer,
 }
 
 pub async fn respond(
     State(state): State<AppState>,
-    CurrentUser(user): CurrentUser,
+    Mentor(user): Mentor,
     Path(id): Path<i32>,
     Form(form): Form<Response>,
 ) -> AppResult<Redirect> {
-    require(&user, Role::Mentor)?;
-    let accept = match form.response.as_deref() {
-        Some("accept") => true,
-        Some("decline") => false,
-        other => {
-            return Err(AppError::BadRequest(format!(
-                "An answer is accept or decline, not {:?}.",
-                other.unwrap_or("")
-            )));
-        }
-    };
+    let accept = form.response == ProposalAnswer::Accept;
     // The service checks that the proposal is this mentor's (403 otherwise).
     rounds::respond_to_proposal(&state.db, id, user.id, accept, Utc::now()).await?;
     Ok(Redirect::to(&format!(
         "/mentor/proposals?answered={}",
-        if accept { "accept" } else { "decline" }
+        form.response
     )))
 }

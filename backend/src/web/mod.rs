@@ -7,6 +7,7 @@ pub mod csrf;
 pub mod dashboard;
 pub mod errors;
 pub mod extract;
+pub mod form;
 pub mod github;
 pub mod matching;
 pub mod organizer;

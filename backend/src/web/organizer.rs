@@ -1,6 +1,5 @@
 //! The organizers' pages: people and their roles, mentor applications, the audit log.
 
-use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{Html, Redirect};
 use chrono::Utc;
@@ -9,17 +8,17 @@ use minijinja::value::Serde;
 use serde::Deserialize;
 
 use crate::app::AppState;
-use crate::db::user_roles::Role;
-use crate::error::{AppError, AppResult};
+use crate::domain::roles::{MentorDecision, Role, RoleAction};
+use crate::error::AppResult;
 use crate::services::{audit, roles};
-use crate::web::extract::{CurrentUser, Viewer, require};
+use crate::web::extract::{Organizer, Viewer};
+use crate::web::form::Form;
 use crate::web::page::render;
 
 pub async fn people(
     State(state): State<AppState>,
-    CurrentUser(user): CurrentUser,
+    Organizer(user): Organizer,
 ) -> AppResult<Html<String>> {
-    require(&user, Role::Organizer)?;
     let people = roles::people(&state.db).await?;
     let me = user.id;
     render(
@@ -32,63 +31,44 @@ pub async fn people(
 
 #[derive(Debug, Deserialize)]
 pub struct Decision {
-    decision: String,
+    decision: MentorDecision,
 }
 
 pub async fn decide_mentor(
     State(state): State<AppState>,
-    CurrentUser(user): CurrentUser,
+    Organizer(user): Organizer,
     Path(id): Path<i32>,
     Form(form): Form<Decision>,
 ) -> AppResult<Redirect> {
-    require(&user, Role::Organizer)?;
-    let approve = match form.decision.as_str() {
-        "approve" => true,
-        "decline" => false,
-        other => {
-            return Err(AppError::BadRequest(format!(
-                "A decision is approve or decline, not {other:?}."
-            )));
-        }
-    };
+    let approve = form.decision == MentorDecision::Approve;
     roles::decide_mentor(&state.db, user.id, id, approve, Utc::now()).await?;
     Ok(Redirect::to("/organizer/people"))
 }
 
 #[derive(Debug, Deserialize)]
 pub struct RoleChange {
-    role: String,
-    action: String,
+    role: Role,
+    action: RoleAction,
 }
 
 pub async fn change_role(
     State(state): State<AppState>,
-    CurrentUser(user): CurrentUser,
+    Organizer(user): Organizer,
     Path(id): Path<i32>,
     Form(form): Form<RoleChange>,
 ) -> AppResult<Redirect> {
-    require(&user, Role::Organizer)?;
-    let role: Role = form
-        .role
-        .parse()
-        .map_err(|_| AppError::BadRequest(format!("There is no role called {:?}.", form.role)))?;
-    match form.action.as_str() {
-        "grant" => roles::grant(&state.db, user.id, id, role, Utc::now()).await?,
-        "revoke" => roles::revoke(&state.db, user.id, id, role, Utc::now()).await?,
-        other => {
-            return Err(AppError::BadRequest(format!(
-                "An action is grant or revoke, not {other:?}."
-            )));
-        }
+    let role = form.role;
+    match form.action {
+        RoleAction::Grant => roles::grant(&state.db, user.id, id, role, Utc::now()).await?,
+        RoleAction::Revoke => roles::revoke(&state.db, user.id, id, role, Utc::now()).await?,
     }
     Ok(Redirect::to("/organizer/people"))
 }
 
 pub async fn audit_log(
     State(state): State<AppState>,
-    CurrentUser(user): CurrentUser,
+    Organizer(user): Organizer,
 ) -> AppResult<Html<String>> {
-    require(&user, Role::Organizer)?;
     let entries = audit::recent(&state.db, 500).await?;
     render(
         &state,

@@ -5,18 +5,17 @@ use std::sync::LazyLock;
 
 use axum::extract::{Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum_extra::extract::Form;
 use chrono::Utc;
 use minijinja::context;
 use minijinja::value::Serde;
 use serde::Deserialize;
 
 use crate::app::AppState;
-use crate::db::user_roles::Role;
 use crate::domain::profile::{EXPERIENCE, FieldErrors, LANGUAGES, MentorForm, NewcomerForm};
 use crate::error::AppResult;
 use crate::services::{catalog, profiles};
-use crate::web::extract::{CurrentUser, Viewer, require};
+use crate::web::extract::{CurrentUser, Newcomer, Viewer};
+use crate::web::form::Form;
 use crate::web::page::render;
 
 /// Every IANA time zone name, for the forms' suggestion list; computed once.
@@ -54,10 +53,9 @@ async fn newcomer_page(
 
 pub async fn newcomer_form(
     State(state): State<AppState>,
-    CurrentUser(user): CurrentUser,
+    Newcomer(user): Newcomer,
     Query(q): Query<Saved>,
 ) -> AppResult<Html<String>> {
-    require(&user, Role::Newcomer)?;
     let (form, _) = profiles::newcomer_form(&state.db, user.id).await?;
     newcomer_page(
         &state,
@@ -71,10 +69,9 @@ pub async fn newcomer_form(
 
 pub async fn save_newcomer(
     State(state): State<AppState>,
-    CurrentUser(user): CurrentUser,
+    Newcomer(user): Newcomer,
     Form(form): Form<NewcomerForm>,
 ) -> AppResult<Response> {
-    require(&user, Role::Newcomer)?;
     let known = profiles::area_slugs(&state.db).await?;
     match form.validate(&known) {
         Ok(profile) => {

@@ -6,6 +6,7 @@ use minijinja::context;
 use minijinja::value::Serde;
 
 use crate::app::AppState;
+use crate::domain::task::{Difficulty, TaskKind, TaskState};
 use crate::error::{AppError, AppResult};
 use crate::services::{catalog, stats};
 use crate::web::extract::Viewer;
@@ -50,9 +51,9 @@ pub async fn catalog_page(
             filter => Serde(&filter),
             filter_error,
             filtered => !filter.is_empty(),
-            kinds => ["binding", "driver", "docs", "tooling", "test"],
-            difficulties => ["starter", "intermediate", "advanced"],
-            states => ["open", "claimed", "done", "retired"],
+            kinds => Serde(TaskKind::SPELLINGS),
+            difficulties => Serde(Difficulty::SPELLINGS),
+            states => Serde(TaskState::SPELLINGS),
         },
     )
 }
