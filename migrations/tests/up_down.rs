@@ -1,6 +1,7 @@
 //! Runs every migration up, exercises the invariants the schema is responsible for, then down to
-//! nothing and up again. Always on SQLite; also on PostgreSQL when `ONRAMP_TEST_DATABASE_URL`
-//! points at a server (a fresh database is created there and dropped afterwards).
+//! nothing and up again. Always on SQLite; also on the PostgreSQL server that
+//! `ONRAMP_TEST_POSTGRES_URL` (or `ONRAMP_TEST_DATABASE_URL`) names, in a fresh database created
+//! there and dropped afterwards; without one, CI fails and a local run skips (see `postgres_only`).
 
 use std::hash::{BuildHasher, Hasher, RandomState};
 use std::time::Duration;
@@ -9,6 +10,9 @@ use onramp_migration::sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr, SqlErr,
 };
 use onramp_migration::{Migrator, MigratorTrait, SchemaManager};
+
+#[path = "../../tests/shared/postgres_only.rs"]
+mod postgres_only;
 
 const TABLES: &[&str] = &[
     "users",
@@ -51,8 +55,7 @@ async fn up_down_up_on_sqlite() {
 
 #[tokio::test]
 async fn up_down_up_on_postgres() {
-    let Ok(admin_url) = std::env::var("ONRAMP_TEST_DATABASE_URL") else {
-        eprintln!("ONRAMP_TEST_DATABASE_URL is not set: PostgreSQL part not run");
+    let Some(admin_url) = postgres_only::server_url("up_down_up_on_postgres") else {
         return;
     };
     // A server that is configured but unreachable is a failure, not a skip: connect() panics.
@@ -66,7 +69,7 @@ async fn up_down_up_on_postgres() {
         .await
         .expect("create scratch database");
 
-    let mut url = url::Url::parse(&admin_url).expect("ONRAMP_TEST_DATABASE_URL is a URL");
+    let mut url = url::Url::parse(&admin_url).expect("the PostgreSQL server is a URL");
     url.set_path(&format!("/{name}"));
     // Run in a separate task so that a failed assertion still lets us drop the database.
     let outcome = tokio::spawn(async move {

@@ -2,29 +2,14 @@
 
 use std::path::Path;
 
-use chrono::{Duration, Utc};
+use chrono::Utc;
 use onramp::db::claims::ClaimState;
 use onramp::db::tasks::{TaskKind, TaskState};
-use onramp::db::{areas, claims, milestones, task_prerequisites, tasks};
+use onramp::db::{areas, milestones, task_prerequisites, tasks};
 use onramp::services::catalog_import::{self, ImportReport};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
-use crate::support::{TestApp, repo_root};
-
-/// A writable copy of the repository's catalog, for tests that change it.
-fn copy_catalog() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let src = repo_root().join("seed-data");
-    std::fs::create_dir(dir.path().join("tasks")).unwrap();
-    for name in ["areas.toml", "milestones.toml", "people.toml"] {
-        std::fs::copy(src.join(name), dir.path().join(name)).unwrap();
-    }
-    for e in std::fs::read_dir(src.join("tasks")).unwrap() {
-        let p = e.unwrap().path();
-        std::fs::copy(&p, dir.path().join("tasks").join(p.file_name().unwrap())).unwrap();
-    }
-    dir
-}
+use crate::support::{TestApp, copy_catalog, factory, repo_root};
 
 async fn import(app: &TestApp, dir: &Path) -> anyhow::Result<ImportReport> {
     catalog_import::import_dir(&app.db, dir, Utc::now()).await
@@ -154,21 +139,11 @@ async fn import_updates_by_slug_and_retires_claimed_tasks() {
     let (claimed, unclaimed, renamed) = (leaves[0], leaves[1], leaves[2]);
 
     // Someone claimed one of the tasks that will leave the catalog.
-    let user = app
-        .create_user("claimer", &[onramp::db::user_roles::Role::Newcomer])
+    let user = factory::newcomer(&app, "claimer").create().await;
+    factory::claim(&app, claimed.id, user.id)
+        .state(ClaimState::Released)
+        .create()
         .await;
-    claims::ActiveModel {
-        task_id: Set(claimed.id),
-        newcomer_id: Set(user.id),
-        state: Set(ClaimState::Released),
-        claimed_at: Set(Utc::now()),
-        expires_at: Set(Utc::now() + Duration::days(30)),
-        ended_at: Set(Some(Utc::now())),
-        ..Default::default()
-    }
-    .insert(&app.db)
-    .await
-    .unwrap();
 
     let mut text = text;
     for gone in [claimed, unclaimed] {

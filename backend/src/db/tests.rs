@@ -1,6 +1,6 @@
 //! Checks that the entities agree with the schema the migrations build: every entity is written
-//! and read back (which decodes every column), on SQLite always and on PostgreSQL when
-//! `ONRAMP_TEST_DATABASE_URL` names a server.
+//! and read back (which decodes every column), on SQLite always and on the PostgreSQL server that
+//! `ONRAMP_TEST_POSTGRES_URL` (or `ONRAMP_TEST_DATABASE_URL`) names; see `postgres_only`.
 
 use std::fmt::Debug;
 use std::hash::{BuildHasher, Hasher, RandomState};
@@ -15,6 +15,9 @@ use sea_orm::{
 };
 
 use super::*;
+
+#[path = "../../../tests/shared/postgres_only.rs"]
+mod postgres_only;
 
 #[test]
 fn enum_spellings_agree() {
@@ -92,8 +95,7 @@ async fn entities_round_trip_on_sqlite() {
 
 #[tokio::test]
 async fn entities_round_trip_on_postgres() {
-    let Ok(admin_url) = std::env::var("ONRAMP_TEST_DATABASE_URL") else {
-        eprintln!("ONRAMP_TEST_DATABASE_URL is not set: PostgreSQL part not run");
+    let Some(admin_url) = postgres_only::server_url("entities_round_trip_on_postgres") else {
         return;
     };
     // Configured but unreachable is a failure: connect() panics.
@@ -106,7 +108,7 @@ async fn entities_round_trip_on_postgres() {
         .execute_unprepared(&format!("CREATE DATABASE {name}"))
         .await
         .expect("create scratch database");
-    let mut url = url::Url::parse(&admin_url).expect("ONRAMP_TEST_DATABASE_URL is a URL");
+    let mut url = url::Url::parse(&admin_url).expect("the PostgreSQL server is a URL");
     url.set_path(&format!("/{name}"));
     // A separate task, so that a failed assertion still lets us drop the database.
     let outcome = tokio::spawn(async move {

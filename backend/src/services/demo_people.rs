@@ -39,7 +39,8 @@ pub async fn import_file(
     Ok(people.len())
 }
 
-async fn upsert(
+/// Write one demo person (the test suite's factories make their people with this too).
+pub async fn upsert(
     txn: &impl ConnectionTrait,
     p: &Person,
     area_rows: &[areas::Model],

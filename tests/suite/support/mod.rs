@@ -6,17 +6,19 @@
 //! the test: it never falls back to SQLite.
 
 pub mod actor;
+pub mod factory;
 pub mod fake_github;
+mod html;
+pub mod snapshot;
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use chrono::Utc;
 use onramp::app::{self, AppState};
 use onramp::config::Config;
 use onramp::db::user_roles::Role;
-use onramp::db::{mentor_profiles, newcomer_profiles, user_roles, users};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, Database, DatabaseConnection, Set};
+use onramp::db::users;
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 use tokio::net::TcpListener;
 
 pub use actor::{Actor, Page};
@@ -39,6 +41,22 @@ pub fn repo_root() -> PathBuf {
         .parent()
         .expect("tests/ has a parent")
         .to_path_buf()
+}
+
+/// A writable copy of the repository's catalog (`seed-data/`), for tests that change it.
+pub fn copy_catalog() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let src = repo_root().join("seed-data");
+    std::fs::create_dir(dir.path().join("tasks")).expect("tasks dir");
+    for name in ["areas.toml", "milestones.toml", "people.toml"] {
+        std::fs::copy(src.join(name), dir.path().join(name)).expect("copy catalog file");
+    }
+    for e in std::fs::read_dir(src.join("tasks")).expect("seed tasks") {
+        let p = e.expect("dir entry").path();
+        std::fs::copy(&p, dir.path().join("tasks").join(p.file_name().unwrap()))
+            .expect("copy tasks file");
+    }
+    dir
 }
 
 /// A database made for one test: a temporary SQLite file, or a fresh PostgreSQL database dropped afterwards.
@@ -243,98 +261,27 @@ impl TestApp {
         Actor::new(&self.base)
     }
 
-    /// A signed-in newcomer with a complete profile.
+    /// A signed-in newcomer with a profile (no languages or areas: see `factory::newcomer` for those).
     pub async fn newcomer(&self, login: &str) -> Actor {
-        self.person(login, &[Role::Newcomer]).await
+        factory::newcomer(self, login).sign_in().await
     }
 
     /// A signed-in, approved mentor accepting mentees.
     pub async fn mentor(&self, login: &str) -> Actor {
-        self.person(login, &[Role::Mentor]).await
+        factory::mentor(self, login).sign_in().await
     }
 
     pub async fn organizer(&self, login: &str) -> Actor {
-        self.person(login, &[Role::Organizer]).await
+        factory::organizer(self, login).sign_in().await
     }
 
-    /// Create a demo person with these roles (and a profile for each), then sign in through the real sign-in page.
+    /// A demo person with these roles (and a profile for each), signed in through the real sign-in page.
     pub async fn person(&self, login: &str, roles: &[Role]) -> Actor {
-        let user = self.create_user(login, roles).await;
-        let actor = Actor::new(&self.base);
-        let page = actor
-            .post_form("/signin/demo", &[("login", login), ("next", "/dashboard")])
-            .await;
-        assert_eq!(
-            page.status, 303,
-            "demo sign-in of {login} redirects: {}",
-            page.body
-        );
-        actor.with_user_id(user.id)
+        factory::person(self, login, roles).sign_in().await
     }
 
+    /// A demo person with these roles (and a profile for each), not signed in.
     pub async fn create_user(&self, login: &str, roles: &[Role]) -> users::Model {
-        let now = Utc::now();
-        let user = users::ActiveModel {
-            github_id: Set(None),
-            github_login: Set(login.to_string()),
-            name: Set(Some(format!("{login} (test)"))),
-            email: Set(Some(format!("{login}@example.org"))),
-            avatar_url: Set(None),
-            timezone: Set(Some("Europe/Berlin".into())),
-            is_demo: Set(true),
-            created_at: Set(now),
-            last_seen_at: Set(None),
-            ..Default::default()
-        }
-        .insert(&self.db)
-        .await
-        .expect("insert user");
-        for &role in roles {
-            user_roles::ActiveModel {
-                user_id: Set(user.id),
-                role: Set(role),
-                granted_by: Set(None),
-                granted_at: Set(now),
-            }
-            .insert(&self.db)
-            .await
-            .expect("insert role");
-            match role {
-                Role::Newcomer => {
-                    newcomer_profiles::ActiveModel {
-                        user_id: Set(user.id),
-                        rust_experience: Set(1),
-                        c_experience: Set(1),
-                        kernel_experience: Set(0),
-                        hours_per_week: Set(5),
-                        goals: Set("Land a first patch.".into()),
-                        status: Set(newcomer_profiles::NewcomerStatus::Active),
-                        created_at: Set(now),
-                        updated_at: Set(now),
-                    }
-                    .insert(&self.db)
-                    .await
-                    .expect("insert newcomer profile");
-                }
-                Role::Mentor => {
-                    mentor_profiles::ActiveModel {
-                        user_id: Set(user.id),
-                        capacity: Set(3),
-                        accepting: Set(true),
-                        bio: Set("Reviews Rust abstractions.".into()),
-                        status: Set(mentor_profiles::MentorStatus::Approved),
-                        decided_by: Set(None),
-                        decided_at: Set(Some(now)),
-                        created_at: Set(now),
-                        updated_at: Set(now),
-                    }
-                    .insert(&self.db)
-                    .await
-                    .expect("insert mentor profile");
-                }
-                Role::Organizer => {}
-            }
-        }
-        user
+        factory::person(self, login, roles).create().await
     }
 }

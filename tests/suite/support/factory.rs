@@ -1,0 +1,204 @@
+//! Factories: the people, task changes and claims a test starts from, made the way the product makes them.
+//!
+//! People go through `services::demo_people::upsert`, the service that writes a demo person with roles,
+//! areas, languages and profiles (a test's people are demo people, so they sign in at /signin/demo). The
+//! catalog has no service for a task's state or a claim yet; those two are written here, in one place, so a
+//! service that appears later replaces them once.
+//!
+//! ```text
+//! let nina = factory::newcomer(&app, "nina").languages(&["fi"]).areas(&["pci"]).timezone("Europe/Helsinki").sign_in().await;
+//! ```
+
+use chrono::{DateTime, Duration, Utc};
+use onramp::db::claims::{self, ClaimState};
+use onramp::db::tasks::{self, TaskState};
+use onramp::db::user_roles::Role;
+use onramp::db::{areas, users};
+use onramp::domain::people::{MentorDef, NewcomerDef, Person};
+use onramp::services::demo_people;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
+
+use super::{Actor, TestApp};
+
+/// A person about to be made; nothing is written until `create` or `sign_in`.
+pub struct PersonFactory<'a> {
+    app: &'a TestApp,
+    person: Person,
+}
+
+/// A person with exactly these roles, and a profile for each role that has one (see `newcomer`, `mentor`).
+pub fn person<'a>(app: &'a TestApp, login: &str, roles: &[Role]) -> PersonFactory<'a> {
+    let has = |r| roles.contains(&r);
+    PersonFactory {
+        app,
+        person: Person {
+            login: login.to_string(),
+            name: format!("{login} (test)"),
+            email: format!("{login}@example.org"),
+            timezone: "Europe/Berlin".into(),
+            languages: Vec::new(),
+            roles: roles.to_vec(),
+            areas: Vec::new(),
+            newcomer: has(Role::Newcomer).then(|| NewcomerDef {
+                rust: 1,
+                c: 1,
+                kernel: 0,
+                hours_per_week: 5,
+                goals: "Land a first patch.".into(),
+            }),
+            mentor: has(Role::Mentor).then(|| MentorDef {
+                capacity: 3,
+                accepting: true,
+                bio: "Reviews Rust abstractions.".into(),
+            }),
+        },
+    }
+}
+
+/// A newcomer with a profile but no languages or areas yet: matching needs those (`languages`, `areas`).
+pub fn newcomer<'a>(app: &'a TestApp, login: &str) -> PersonFactory<'a> {
+    person(app, login, &[Role::Newcomer])
+}
+
+/// An approved mentor accepting up to three mentees.
+pub fn mentor<'a>(app: &'a TestApp, login: &str) -> PersonFactory<'a> {
+    person(app, login, &[Role::Mentor])
+}
+
+pub fn organizer<'a>(app: &'a TestApp, login: &str) -> PersonFactory<'a> {
+    person(app, login, &[Role::Organizer])
+}
+
+impl PersonFactory<'_> {
+    /// Spoken languages, as ISO 639-1 codes.
+    pub fn languages(mut self, codes: &[&str]) -> Self {
+        self.person.languages = codes.iter().map(|c| c.to_string()).collect();
+        self
+    }
+
+    /// Interests (a newcomer) or expertise (a mentor), as area slugs of the catalog.
+    pub fn areas(mut self, slugs: &[&str]) -> Self {
+        self.person.areas = slugs.iter().map(|s| s.to_string()).collect();
+        self
+    }
+
+    pub fn timezone(mut self, tz: &str) -> Self {
+        self.person.timezone = tz.to_string();
+        self
+    }
+
+    /// Write the person.
+    pub async fn create(self) -> users::Model {
+        let db = &self.app.db;
+        let known = areas::Entity::find().all(db).await.expect("areas");
+        for slug in &self.person.areas {
+            assert!(
+                known.iter().any(|a| &a.slug == slug),
+                "the catalog has no area {slug}"
+            );
+        }
+        demo_people::upsert(db, &self.person, &known, Utc::now())
+            .await
+            .expect("write the person");
+        users::Entity::find()
+            .filter(users::Column::GithubLogin.eq(&self.person.login))
+            .one(db)
+            .await
+            .expect("read the person back")
+            .expect("the person exists")
+    }
+
+    /// Write the person, then sign them in through the real demo sign-in page.
+    pub async fn sign_in(self) -> Actor {
+        let app = self.app;
+        let login = self.person.login.clone();
+        let user = self.create().await;
+        let actor = Actor::new(&app.base);
+        let page = actor
+            .post_form("/signin/demo", &[("login", &login), ("next", "/dashboard")])
+            .await;
+        assert_eq!(
+            page.status, 303,
+            "demo sign-in of {login} redirects: {}",
+            page.body
+        );
+        actor.with_user_id(user.id)
+    }
+}
+
+/// A change to a catalog task, as claims, progress or an organizer's edit would make it.
+pub struct TaskChange<'a> {
+    app: &'a TestApp,
+    row: tasks::ActiveModel,
+}
+
+pub fn change_task<'a>(app: &'a TestApp, task: &tasks::Model) -> TaskChange<'a> {
+    TaskChange {
+        app,
+        row: task.clone().into_active_model(),
+    }
+}
+
+impl TaskChange<'_> {
+    pub fn state(mut self, state: TaskState) -> Self {
+        self.row.state = Set(state);
+        self
+    }
+
+    pub fn title(mut self, title: &str) -> Self {
+        self.row.title = Set(title.to_string());
+        self
+    }
+
+    pub fn description(mut self, text: &str) -> Self {
+        self.row.description = Set(text.to_string());
+        self
+    }
+
+    pub async fn save(mut self) -> tasks::Model {
+        self.row.updated_at = Set(Utc::now());
+        self.row.update(&self.app.db).await.expect("change task")
+    }
+}
+
+/// A claim on a task by a newcomer: active for thirty days unless `state` says otherwise.
+pub struct ClaimFactory<'a> {
+    app: &'a TestApp,
+    task_id: i32,
+    newcomer_id: i32,
+    state: ClaimState,
+    claimed_at: DateTime<Utc>,
+}
+
+pub fn claim(app: &TestApp, task_id: i32, newcomer_id: i32) -> ClaimFactory<'_> {
+    ClaimFactory {
+        app,
+        task_id,
+        newcomer_id,
+        state: ClaimState::Active,
+        claimed_at: Utc::now(),
+    }
+}
+
+impl ClaimFactory<'_> {
+    pub fn state(mut self, state: ClaimState) -> Self {
+        self.state = state;
+        self
+    }
+
+    pub async fn create(self) -> claims::Model {
+        let ended = (self.state != ClaimState::Active).then_some(self.claimed_at);
+        claims::ActiveModel {
+            task_id: Set(self.task_id),
+            newcomer_id: Set(self.newcomer_id),
+            state: Set(self.state),
+            claimed_at: Set(self.claimed_at),
+            expires_at: Set(self.claimed_at + Duration::days(30)),
+            ended_at: Set(ended),
+            ..Default::default()
+        }
+        .insert(&self.app.db)
+        .await
+        .expect("insert claim")
+    }
+}
