@@ -27,12 +27,8 @@ impl Tools {
     /// The tools, or `None` after telling the person what is missing (outside CI only).
     pub fn find() -> Option<Tools> {
         let npm = repo_root().join("tests/browser-tools/node_modules");
-        let chromium = std::env::var_os("ONRAMP_CHROMIUM")
-            .map(PathBuf::from)
-            .or_else(|| on_path("chromium"));
-        let chromedriver = std::env::var_os("ONRAMP_CHROMEDRIVER")
-            .map(PathBuf::from)
-            .or_else(|| on_path("chromedriver"));
+        let chromium = named_or_on_path("ONRAMP_CHROMIUM", "chromium");
+        let chromedriver = named_or_on_path("ONRAMP_CHROMEDRIVER", "chromedriver");
         let java = on_path("java");
         let vnu_jar = Some(npm.join("vnu-jar/build/dist/vnu.jar")).filter(|p| p.is_file());
         let axe = npm.join("axe-core/axe.min.js");
@@ -83,6 +79,14 @@ fn warn_once(message: &str) {
              (CI=true) they fail instead.\n{line}\n"
         );
     });
+}
+
+/// The program an environment variable names, else the one on PATH.
+fn named_or_on_path(variable: &str, name: &str) -> Option<PathBuf> {
+    match std::env::var_os(variable) {
+        Some(path) => Some(PathBuf::from(path)).filter(|p| is_executable(p)),
+        None => on_path(name),
+    }
 }
 
 fn on_path(name: &str) -> Option<PathBuf> {
