@@ -7,6 +7,7 @@ mod authz;
 mod catalog_import;
 mod errors;
 mod github_signin;
+mod journeys;
 mod matching;
 mod matching_pages;
 mod profiles;

@@ -6,6 +6,7 @@
 //! the test: it never falls back to SQLite.
 
 pub mod actor;
+pub mod browser;
 pub mod factory;
 pub mod fake_github;
 mod html;
