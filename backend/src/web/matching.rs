@@ -13,7 +13,7 @@ use crate::app::AppState;
 use crate::db::matching_rounds::{RoundKind, RoundState};
 use crate::db::user_roles::Role;
 use crate::error::{AppError, AppResult};
-use crate::services::matching_rounds as rounds;
+use crate::services::{mentorships, rounds};
 use crate::web::extract::{CurrentUser, Viewer, require};
 use crate::web::page::render;
 
@@ -127,7 +127,7 @@ pub async fn proposals_page(
     Query(q): Query<Answered>,
 ) -> AppResult<Html<String>> {
     require(&user, Role::Mentor)?;
-    let desk = rounds::mentor_desk(&state.db, user.id).await?;
+    let desk = mentorships::mentor_desk(&state.db, user.id).await?;
     let answered = match q.answered.as_deref() {
         Some("accept") => Some("accepted"),
         Some("decline") => Some("declined"),
@@ -164,7 +164,7 @@ pub async fn respond(
         }
     };
     // The service checks that the proposal is this mentor's (403 otherwise).
-    rounds::respond_to_proposal(&state.db, id, user.id, accept, Utc::now()).await?;
+    mentorships::respond_to_proposal(&state.db, id, user.id, accept, Utc::now()).await?;
     Ok(Redirect::to(&format!(
         "/mentor/proposals?answered={}",
         if accept { "accept" } else { "decline" }
