@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Matching solver benchmark: `onramp match solve` against Google OR-Tools' min-cost flow on the
-# generator's three families at default sizes, then each again with a small penalty (600), checked
-# and timed by the shared compare.py (solve time only, file reading excluded).
+# generator's three families at default sizes, then each again with a small penalty (600), then two with
+# very large capacities, checked and timed by the shared compare.py (solve time only, file reading
+# excluded).
 #
 # usage: bash backend/benches/matching.sh
 # env:   ONRAMP_BENCH_VENV  python venv with numpy and ortools (created with pip if missing;
@@ -58,14 +59,19 @@ echo "== generating instances in $WORK" >&2
 for family in feature uniform tasks; do
     "$PY" "$BENCH/gen.py" "$family" "$WORK/${family}_p600.txt" --penalty 600
 done
+# Very large capacities: 20 mentors of capacity 500 for the 10,000 newcomers, where a full mentor's
+# evictions once scanned all its holders.
+"$PY" "$BENCH/gen.py" feature "$WORK/feature_cap500.txt" --m 20 --cap 500
+"$PY" "$BENCH/gen.py" uniform "$WORK/uniform_cap500.txt" --m 20 --cap 500 --deg 10
 
 median() { sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 
 # (d) compare.py on each, RUNS times; GNU time wraps the solver to record its peak RSS.
 failed=0
 rows=()
-for name in uniform feature tasks feature_p600 uniform_p600 tasks_p600; do
+for name in uniform feature tasks feature_p600 uniform_p600 tasks_p600 feature_cap500 uniform_cap500; do
     label=${name/_p600/, penalty 600}
+    label=${label/_cap500/, 20 mentors of capacity 500}
     ref_ms=() solver_ms=() rss_kb=() verdict=optimal
     for run in $(seq "$RUNS"); do
         echo "== $label, run $run/$RUNS" >&2

@@ -16,7 +16,7 @@ use onramp::database;
 use onramp::db::matching_rounds::RoundKind;
 use onramp::db::users;
 use onramp::domain::matching::score::MatchingConfig;
-use onramp::services::matching_rounds::{self, RoundCreated};
+use onramp::services::rounds::{self, RoundCreated};
 use onramp::services::suggestions::{self, Which};
 use onramp::services::{catalog_import, synthetic};
 use sea_orm::{ActiveModelTrait, DatabaseConnection, Set};
@@ -70,8 +70,7 @@ async fn run(newcomers: usize, mentors: usize) -> anyhow::Result<()> {
         let mut runs: Vec<(f64, RoundCreated)> = Vec::new();
         for _ in 0..3 {
             let t = Instant::now();
-            let created =
-                matching_rounds::create_round(&db, organizer, kind, &cfg, Utc::now()).await?;
+            let created = rounds::create_round(&db, organizer, kind, &cfg, Utc::now()).await?;
             runs.push((ms(t.elapsed()), created));
         }
         runs.sort_by(|a, b| a.0.total_cmp(&b.0));
@@ -94,7 +93,7 @@ async fn run(newcomers: usize, mentors: usize) -> anyhow::Result<()> {
                 r.newcomers, r.candidates, r.placed, r.unplaced
             ),
         ));
-        let review = matching_rounds::review_round(&db, r.round_id).await?;
+        let review = rounds::review_round(&db, r.round_id).await?;
         let reasons: Vec<String> = review
             .unplaced_by_reason
             .iter()
@@ -104,15 +103,17 @@ async fn run(newcomers: usize, mentors: usize) -> anyhow::Result<()> {
         rows.push((
             format!("{name}: instance"),
             format!(
-                "{} acceptable pairs, {} kept, {} newcomers pruned, {} passes",
+                "{} acceptable pairs, {} kept, {} newcomers pruned, {} solves, {} pricing passes, {} pairs added",
                 review.stats.acceptable_pairs,
                 review.stats.instance_pairs,
                 review.stats.newcomers_pruned,
-                review.stats.passes
+                review.stats.passes,
+                review.stats.pricing_passes,
+                review.stats.pairs_added
             ),
         ));
         let t = Instant::now();
-        let again = matching_rounds::review_round(&db, r.round_id).await?;
+        let again = rounds::review_round(&db, r.round_id).await?;
         rows.push((
             format!("{name}: review_round"),
             format!(

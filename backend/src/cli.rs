@@ -1,5 +1,5 @@
-//! The command line: start the service, migrate, import the catalog, solve a matching instance, seed synthetic
-//! people.
+//! The command line: start the service, migrate, import the catalog, solve a matching instance or plan a round,
+//! seed synthetic people.
 
 use std::path::Path;
 use std::time::Instant;
@@ -8,9 +8,10 @@ use anyhow::Context;
 use chrono::Utc;
 use sea_orm::{EntityTrait, PaginatorTrait};
 
-use crate::config::{Cli, Command, Config, LogFormat, MatchCommand};
+use crate::config::{Cli, Command, Config, LogFormat, MatchCommand, RoundKindArg};
+use crate::db::matching_rounds::RoundKind;
 use crate::domain::matching::{instance::Instance, solver};
-use crate::services::{catalog_import, synthetic};
+use crate::services::{catalog_import, rounds, synthetic};
 use crate::{app, database};
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -30,6 +31,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             import_catalog(&config, path.as_deref().unwrap_or(&config.catalog_dir)).await
         }
         Command::Match(MatchCommand::Solve { file }) => solve_file(&file),
+        Command::Match(MatchCommand::Round { kind, instance }) => {
+            let kind = match kind {
+                RoundKindArg::Mentors => RoundKind::Mentors,
+                RoundKindArg::Tasks => RoundKind::Tasks,
+            };
+            plan_round(&config, kind, &instance).await
+        }
         Command::Seed {
             synthetic: _,
             newcomers,
@@ -76,19 +84,46 @@ fn solve_file(path: &Path) -> anyhow::Result<()> {
     let start = Instant::now();
     let solution = solver::solve(&instance);
     let solve_ms = start.elapsed().as_secs_f64() * 1000.0;
-    let assignment: Vec<i64> = solution
+    let assignment: Vec<Option<usize>> = solution
         .assignment
         .iter()
-        .map(|a| a.map_or(-1, i64::from))
+        .map(|a| a.map(|j| j as usize))
         .collect();
-    let out = serde_json::json!({
-        "objective": solution.objective,
-        "matched": solution.matched,
+    println!("{}", answer_json(solution.objective, &assignment, solve_ms));
+    Ok(())
+}
+
+/// Plans a round as the site does (same loading, same planner), writes its full instance to `path`, and prints
+/// the round's answer; newcomer `i` and mentor `j` of the answer are those of the instance. Nothing is stored.
+async fn plan_round(config: &Config, kind: RoundKind, path: &Path) -> anyhow::Result<()> {
+    let db = database::connect(&config.database_url).await?;
+    database::migrate(&db).await?;
+    let cfg = config.matching();
+    let planned = rounds::plan_from_db(&db, kind, &cfg, Utc::now()).await?;
+    let instance = planned.full_instance(&cfg);
+    std::fs::write(path, instance.to_text())
+        .with_context(|| format!("writing {}", path.display()))?;
+    let plan = &planned.plan;
+    println!(
+        "{}",
+        answer_json(plan.objective, &plan.assignment, plan.solve_ms)
+    );
+    Ok(())
+}
+
+/// The v1 answer (FORMAT.md): objective, matched, solve time and each newcomer's mentor, -1 for none.
+fn answer_json(objective: i64, assignment: &[Option<usize>], solve_ms: f64) -> serde_json::Value {
+    let matched = assignment.iter().flatten().count();
+    let assignment: Vec<i64> = assignment
+        .iter()
+        .map(|a| a.map_or(-1, |j| j as i64))
+        .collect();
+    serde_json::json!({
+        "objective": objective,
+        "matched": matched,
         "solve_ms": (solve_ms * 1000.0).round() / 1000.0,
         "assignment": assignment,
-    });
-    println!("{out}");
-    Ok(())
+    })
 }
 
 pub fn init_tracing(format: LogFormat) {

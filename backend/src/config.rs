@@ -58,6 +58,22 @@ pub enum Command {
 pub enum MatchCommand {
     /// Solve a matching instance file (onramp-matching-instance v1) and print the JSON answer.
     Solve { file: PathBuf },
+    /// Plan a round from the database exactly as the site does, without storing it: write its instance of every
+    /// acceptable pair to FILE and print the round's answer in the same JSON form.
+    Round {
+        #[arg(long, value_enum)]
+        kind: RoundKindArg,
+        /// Where to write the instance (onramp-matching-instance v1).
+        #[arg(long, value_name = "FILE")]
+        instance: PathBuf,
+    },
+}
+
+/// Which round `onramp match round` plans.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RoundKindArg {
+    Mentors,
+    Tasks,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

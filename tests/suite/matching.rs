@@ -13,9 +13,10 @@ use onramp::db::{
     user_languages, users,
 };
 use onramp::domain::matching::score::{MatchingConfig, Reason, Unplaced};
-use onramp::error::AppError;
+use onramp::services::ServiceError;
 use onramp::services::catalog;
-use onramp::services::matching_rounds::{self as rounds, ProposalView, RoundReview, SkipReason};
+use onramp::services::mentorships as mentoring;
+use onramp::services::rounds::{self, ProposalView, RoundReview, SkipReason};
 use onramp::services::suggestions;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, Set,
@@ -484,7 +485,7 @@ async fn sending_proposes_mentorships_once_and_skips_who_got_a_mentor_meanwhile(
     assert!(placed_with(&review, c.ben).unwrap().mentorship.is_none());
 
     let again = rounds::send_round(&app.db, created.round_id, org, Utc::now()).await;
-    assert!(matches!(again, Err(AppError::Conflict(_))), "{again:?}");
+    assert!(matches!(again, Err(ServiceError::Conflict(_))), "{again:?}");
     // A newcomer with a proposal is not in the next round.
     let next = rounds::create_round(&app.db, org, RoundKind::Mentors, &cfg(), Utc::now())
         .await
@@ -518,20 +519,20 @@ async fn accepting_activates_and_rechecks_capacity() {
     let dan = proposal(c.dan).await;
     assert_eq!((ben.mentor_id, dan.mentor_id), (c.m_block, c.m_block));
 
-    // Only the proposal's mentor may answer it.
-    let wrong = rounds::respond_to_proposal(&app.db, ben.id, c.m_pci, true, Utc::now()).await;
-    assert!(matches!(wrong, Err(AppError::Forbidden)), "{wrong:?}");
+    // Only the proposal's mentor may answer it; to anyone else it does not exist.
+    let wrong = mentoring::respond_to_proposal(&app.db, ben.id, c.m_pci, true, Utc::now()).await;
+    assert!(matches!(wrong, Err(ServiceError::NotFound)), "{wrong:?}");
 
     // m-block lowers their capacity to 1 after the round: the second accept must be refused.
     set_capacity(&app, c.m_block, 1).await;
-    let first = rounds::respond_to_proposal(&app.db, ben.id, c.m_block, true, Utc::now())
+    let first = mentoring::respond_to_proposal(&app.db, ben.id, c.m_block, true, Utc::now())
         .await
         .expect("accept within capacity");
     assert_eq!(first.state, MentorshipState::Active);
     assert_eq!((first.active_mentees, first.capacity), (1, 1));
-    let second = rounds::respond_to_proposal(&app.db, dan.id, c.m_block, true, Utc::now()).await;
+    let second = mentoring::respond_to_proposal(&app.db, dan.id, c.m_block, true, Utc::now()).await;
     match second {
-        Err(AppError::Conflict(msg)) => assert!(msg.contains("capacity of 1"), "{msg}"),
+        Err(ServiceError::Conflict(msg)) => assert!(msg.contains("capacity of 1"), "{msg}"),
         other => panic!("expected a capacity conflict, got {other:?}"),
     }
     assert_eq!(
@@ -543,13 +544,19 @@ async fn accepting_activates_and_rechecks_capacity() {
     let ben = proposal(c.ben).await;
     assert_eq!(ben.state, MentorshipState::Active);
     assert!(ben.accepted_at.is_some());
-    let twice = rounds::respond_to_proposal(&app.db, ben.id, c.m_block, true, Utc::now()).await;
-    assert!(matches!(twice, Err(AppError::Conflict(_))), "{twice:?}");
-    let missing = rounds::respond_to_proposal(&app.db, 999_999, c.m_block, true, Utc::now()).await;
-    assert!(matches!(missing, Err(AppError::NotFound)), "{missing:?}");
+    let twice = mentoring::respond_to_proposal(&app.db, ben.id, c.m_block, true, Utc::now()).await;
+    assert!(matches!(twice, Err(ServiceError::Conflict(_))), "{twice:?}");
+    let missing =
+        mentoring::respond_to_proposal(&app.db, 999_999, c.m_block, true, Utc::now()).await;
+    assert!(
+        matches!(missing, Err(ServiceError::NotFound)),
+        "{missing:?}"
+    );
 
     // The mentor's queue lists what is still waiting, with reasons.
-    let pending = rounds::pending_proposals(&app.db, c.m_block).await.unwrap();
+    let pending = mentoring::pending_proposals(&app.db, c.m_block)
+        .await
+        .unwrap();
     assert_eq!(pending.len(), 1);
     assert_eq!(pending[0].newcomer.id, c.dan);
     assert!(!pending[0].explanation.is_empty());
@@ -606,7 +613,7 @@ async fn a_declined_newcomer_returns_to_the_pool_but_never_to_the_same_mentor() 
             .await
             .unwrap()
             .unwrap();
-        let answer = rounds::respond_to_proposal(&app.db, m.id, mentor_id, false, Utc::now())
+        let answer = mentoring::respond_to_proposal(&app.db, m.id, mentor_id, false, Utc::now())
             .await
             .unwrap();
         assert_eq!(answer.state, MentorshipState::Ended);
@@ -748,6 +755,11 @@ async fn suggestions_come_with_reasons_and_never_a_blocked_task() {
         assert!(blocked.contains_key(&b.task.id));
         assert!(!b.waits_for.is_empty());
         assert!(b.waiting.starts_with("waits for "), "{}", b.waiting);
+        // What it waits for is named by its title, as the catalog shows it, not by its slug.
+        for w in &b.waits_for {
+            assert_ne!(w.title, w.slug);
+            assert!(b.waiting.contains(&w.title), "{}", b.waiting);
+        }
     }
     assert!(s.no_mentor.is_none() && s.no_task.is_none());
 
@@ -768,4 +780,77 @@ async fn suggestions_come_with_reasons_and_never_a_blocked_task() {
             .is_none(),
         "a mentor has no newcomer suggestions"
     );
+}
+
+/// `onramp match round` plans from the database as the site does: the answer it gives is an exact optimum of the
+/// instance of every acceptable pair it writes, and the site's round stores that same answer.
+#[tokio::test]
+async fn the_round_command_writes_an_instance_its_answer_is_optimal_for() {
+    use onramp::config::{Cli, Command, MatchCommand, RoundKindArg};
+    use onramp::domain::matching::instance::Instance;
+    use onramp::domain::matching::solver;
+
+    let app = app().await;
+    let _ = cast(&app).await;
+    let org = organizer(&app).await;
+    // One candidate kept per newcomer: the exact answer needs pairs that only pricing brings in.
+    let narrow = MatchingConfig {
+        candidates_per_newcomer: 1,
+        ..cfg()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    for (kind, arg) in [
+        (RoundKind::Mentors, RoundKindArg::Mentors),
+        (RoundKind::Tasks, RoundKindArg::Tasks),
+    ] {
+        let path = dir.path().join(format!("{arg:?}.txt"));
+        let mut config = (*app.state.config).clone();
+        config.match_candidates = 1;
+        onramp::cli::run(Cli {
+            config,
+            command: Some(Command::Match(MatchCommand::Round {
+                kind: arg,
+                instance: path.clone(),
+            })),
+        })
+        .await
+        .expect("the command runs");
+        let instance = Instance::parse(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let exact = solver::solve(&instance);
+
+        let planned = rounds::plan_from_db(&app.db, kind, &narrow, Utc::now())
+            .await
+            .unwrap();
+        assert_eq!(instance, planned.full_instance(&narrow), "{kind:?}");
+        assert!(!instance.edges.is_empty(), "{kind:?}");
+        assert_eq!(planned.plan.acceptable_pairs, instance.edges.len() as u64);
+        assert_eq!(planned.plan.objective, exact.objective, "{kind:?}");
+        assert_eq!(
+            planned.plan.assignment.iter().flatten().count(),
+            exact.matched
+        );
+        // The answer is feasible in the file's own terms: every pair is in it, capacities hold.
+        let mut load = vec![0u32; instance.mentors];
+        for (i, a) in planned.plan.assignment.iter().enumerate() {
+            if let Some(j) = *a {
+                load[j] += 1;
+                assert!(
+                    instance
+                        .edges
+                        .iter()
+                        .any(|e| e.newcomer as usize == i && e.mentor as usize == j)
+                );
+            }
+        }
+        assert!(load.iter().zip(&instance.capacities).all(|(l, c)| l <= c));
+
+        let created = rounds::create_round(&app.db, org, kind, &narrow, Utc::now())
+            .await
+            .unwrap();
+        assert_eq!(created.objective, exact.objective);
+        let review = rounds::review_round(&app.db, created.round_id)
+            .await
+            .unwrap();
+        assert_eq!(review.stats.acceptable_pairs, instance.edges.len() as u64);
+    }
 }

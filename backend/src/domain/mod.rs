@@ -5,6 +5,7 @@ pub mod catalog;
 pub mod claims;
 pub mod email;
 pub mod enums;
+pub mod languages;
 pub mod matching;
 pub mod mentorship;
 pub mod people;

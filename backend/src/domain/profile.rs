@@ -8,43 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::domain::enums::Choice;
 use crate::domain::roles::NewcomerStatus;
 
-/// Spoken languages offered on the forms (ISO 639-1 code, English name): the languages of the programme's
-/// mentors and newcomers so far; extend as people ask.
-pub const LANGUAGES: &[(&str, &str)] = &[
-    ("ar", "Arabic"),
-    ("bn", "Bengali"),
-    ("zh", "Chinese"),
-    ("cs", "Czech"),
-    ("nl", "Dutch"),
-    ("en", "English"),
-    ("fi", "Finnish"),
-    ("fr", "French"),
-    ("de", "German"),
-    ("el", "Greek"),
-    ("he", "Hebrew"),
-    ("hi", "Hindi"),
-    ("hu", "Hungarian"),
-    ("id", "Indonesian"),
-    ("it", "Italian"),
-    ("ja", "Japanese"),
-    ("ko", "Korean"),
-    ("fa", "Persian"),
-    ("pl", "Polish"),
-    ("pt", "Portuguese"),
-    ("ro", "Romanian"),
-    ("ru", "Russian"),
-    ("es", "Spanish"),
-    ("sv", "Swedish"),
-    ("ta", "Tamil"),
-    ("th", "Thai"),
-    ("tr", "Turkish"),
-    ("uk", "Ukrainian"),
-    ("vi", "Vietnamese"),
-];
-
-pub fn language_name(code: &str) -> Option<&'static str> {
-    LANGUAGES.iter().find(|(c, _)| *c == code).map(|(_, n)| *n)
-}
+pub use super::languages::{LANGUAGES, language_name};
 
 /// The experience scale shared by the forms, the seed data and matching.
 pub const EXPERIENCE: &[(i16, &str)] = &[

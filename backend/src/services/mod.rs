@@ -6,13 +6,16 @@ pub mod catalog;
 pub mod catalog_import;
 pub mod demo_people;
 pub mod error;
-pub mod matching_rounds;
+pub mod mentorships;
+pub mod pool;
 pub mod profiles;
 pub mod roles;
+pub mod rounds;
 pub mod signin;
 pub mod stats;
 pub mod suggestions;
 pub mod synthetic;
 pub mod users;
+pub mod write;
 
 pub use error::{ServiceError, ServiceResult};

@@ -14,9 +14,6 @@ use crate::services::{profiles, suggestions};
 use crate::web::extract::{CurrentUser, Viewer};
 use crate::web::page::render;
 
-/// Suggestions shown per list.
-const SHOWN: usize = 5;
-
 pub async fn dashboard(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -41,13 +38,6 @@ pub async fn dashboard(
                 Utc::now(),
             )
             .await?
-            .map(|s| {
-                let mut s = (*s).clone();
-                s.mentors.truncate(SHOWN);
-                s.tasks.truncate(SHOWN);
-                s.blocked.truncate(SHOWN);
-                s
-            })
         }
         None => None,
     };
@@ -59,7 +49,7 @@ pub async fn dashboard(
             user => Serde(&user),
             profile_complete,
             mentor_status => status.mentor_status.map(|s| s.as_str()),
-            suggestions => Serde(&suggested),
+            suggestions => Serde(&suggested.as_deref()),
         },
     )
 }

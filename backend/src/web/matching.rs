@@ -13,7 +13,7 @@ use crate::domain::enums::Choice;
 use crate::domain::mentorship::ProposalAnswer;
 use crate::domain::rounds::{RoundKind, RoundState};
 use crate::error::AppResult;
-use crate::services::matching_rounds as rounds;
+use crate::services::{mentorships, rounds};
 use crate::web::extract::{Mentor, Organizer, Viewer};
 use crate::web::form::Form;
 use crate::web::page::render;
@@ -115,7 +115,7 @@ pub async fn proposals_page(
     Mentor(user): Mentor,
     Query(q): Query<Answered>,
 ) -> AppResult<Html<String>> {
-    let desk = rounds::mentor_desk(&state.db, user.id).await?;
+    let desk = mentorships::mentor_desk(&state.db, user.id).await?;
     let answered = q.answered.known().map(|a| match a {
         ProposalAnswer::Accept => "accepted",
         ProposalAnswer::Decline => "declined",
@@ -141,7 +141,7 @@ pub async fn respond(
 ) -> AppResult<Redirect> {
     let accept = form.response == ProposalAnswer::Accept;
     // The service checks that the proposal is this mentor's (403 otherwise).
-    rounds::respond_to_proposal(&state.db, id, user.id, accept, Utc::now()).await?;
+    mentorships::respond_to_proposal(&state.db, id, user.id, accept, Utc::now()).await?;
     Ok(Redirect::to(&format!(
         "/mentor/proposals?answered={}",
         form.response

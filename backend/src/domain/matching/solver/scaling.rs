@@ -32,6 +32,7 @@
 //! * at the end, exact integer duals are recovered for the certificate (`duals.rs`).
 
 mod duals;
+mod holders;
 mod relabel;
 
 use std::collections::VecDeque;
@@ -117,11 +118,14 @@ struct State<'a> {
     sink: i64,
     /// Pair index each newcomer uses, `EXIT`, or `NONE` while it holds nothing.
     held: Vec<u32>,
-    /// `slot_start[j]..slot_start[j] + load[j]`: the holders of mentor j and their slack.
+    /// `slot_start[j]..slot_start[j] + load[j]`: the holders of mentor j and their slack, a min-heap on the
+    /// slack (`holders.rs`).
     slot_start: Vec<u32>,
     load: Vec<u32>,
     holder: Vec<u32>,
     slack: Vec<i64>,
+    /// The slot each newcomer holds, while it holds one.
+    slot_of: Vec<u32>,
     /// Flow from each mentor to the sink; `load - to_sink` is the mentor's excess.
     to_sink: Vec<u32>,
     /// Units the sink has received minus `demand`, the newcomers that have a candidate.
@@ -186,6 +190,7 @@ impl<'a> State<'a> {
             load: vec![0; p.mentors],
             holder: vec![0; slots],
             slack: vec![0; slots],
+            slot_of: vec![0; p.newcomers],
             to_sink: vec![0; p.mentors],
             sink_excess: -(placed as i64),
             demand: placed as i64,
@@ -251,7 +256,7 @@ impl<'a> State<'a> {
                 if held != EXIT {
                     let j = p.mentor[held as usize] as usize;
                     let s = self.find_slot(j, i as u32);
-                    self.slack[s] = self.value[i] - self.kcost[held as usize];
+                    self.set_slack(j, s, self.value[i] - self.kcost[held as usize]);
                 }
             } else {
                 self.release(i);
@@ -377,15 +382,6 @@ impl<'a> State<'a> {
         assert_eq!(into_sink, self.demand, "sink unbalanced");
     }
 
-    fn find_slot(&self, j: usize, i: u32) -> usize {
-        let first = self.slot_start[j] as usize;
-        let mut s = first;
-        while self.holder[s] != i {
-            s += 1;
-        }
-        s
-    }
-
     /// Takes newcomer i out of what it holds at the start of a phase (it becomes active; the
     /// caller queues it). The sink's balance is recounted afterwards.
     fn release(&mut self, i: usize) {
@@ -407,13 +403,6 @@ impl<'a> State<'a> {
             self.exited[at] = last;
             self.exit_pos[last as usize] = at as u32;
         }
-    }
-
-    fn remove_slot(&mut self, j: usize, s: usize) {
-        let last = self.slot_start[j] as usize + self.load[j] as usize - 1;
-        self.holder[s] = self.holder[last];
-        self.slack[s] = self.slack[last];
-        self.load[j] -= 1;
     }
 
     /// Double push: newcomer i takes its cheapest option and sets its value to the second
@@ -443,10 +432,7 @@ impl<'a> State<'a> {
             return;
         }
         let j = p.mentor[best_pair as usize] as usize;
-        let s = self.slot_start[j] as usize + self.load[j] as usize;
-        self.load[j] += 1;
-        self.holder[s] = i as u32;
-        self.slack[s] = value - self.kcost[best_pair as usize];
+        self.add_holder(j, i as u32, value - self.kcost[best_pair as usize]);
         if self.load[j] > self.to_sink[j] {
             self.discharge_mentor(j, eps);
         }
@@ -457,14 +443,13 @@ impl<'a> State<'a> {
     /// = cheapest + eps) when even that one is not admissible.
     fn discharge_mentor(&mut self, j: usize, eps: i64) {
         let room = self.to_sink[j] < self.p.capacity[j];
-        let first = self.slot_start[j] as usize;
         let mut min = if room { self.sink } else { i64::MAX };
         let mut at = usize::MAX;
-        for s in first..first + self.load[j] as usize {
-            if self.slack[s] < min {
-                min = self.slack[s];
-                at = s;
-            }
+        if let Some(s) = self.least_slack(j)
+            && self.slack[s] < min
+        {
+            min = self.slack[s];
+            at = s;
         }
         if min >= self.price[j] {
             self.price[j] = min + eps;
@@ -534,7 +519,7 @@ impl<'a> State<'a> {
                 if held != EXIT {
                     let from = p.mentor[held as usize] as usize;
                     let s = self.find_slot(from, i as u32);
-                    self.slack[s] = self.value[i] - self.kcost[held as usize];
+                    self.set_slack(from, s, self.value[i] - self.kcost[held as usize]);
                 }
             }
             let offer = self.value[i] - self.kcost[e];
@@ -573,10 +558,7 @@ impl<'a> State<'a> {
         }
         self.held[i] = pull as u32;
         self.value[i] = self.kcost[pull] + self.price[j] - eps;
-        let s = self.slot_start[j] as usize + self.load[j] as usize;
-        self.load[j] += 1;
-        self.holder[s] = i as u32;
-        self.slack[s] = self.value[i] - self.kcost[pull];
+        self.add_holder(j, i as u32, self.value[i] - self.kcost[pull]);
     }
 
     /// The other way to hand a unit back from the sink: raise the sink's price to the

@@ -109,6 +109,7 @@ impl State<'_> {
                 let i = self.holder[s] as usize;
                 self.slack[s] = self.value[i] - self.kcost[self.held[i] as usize];
             }
+            self.heapify(j);
         }
         self.sink = self.sink.saturating_add(lift(t));
     }

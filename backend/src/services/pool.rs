@@ -1,5 +1,5 @@
-//! Instant suggestions for one newcomer (best mentors, best tasks, blocked tasks they would like), and the loading
-//! of the matching pool that matching rounds share.
+//! The matching pool as the database holds it: newcomers, mentors and tasks loaded into the plain structs scoring
+//! reads, and people and tasks as lists show them. Matching rounds, suggestions and the mentor's desk share it.
 //!
 //! Loading costs a fixed number of queries whatever the size: one per table (people with their profiles, their
 //! areas, their languages, mentor load, declined pairs, tasks, areas, unfinished prerequisites), each filtered by a
@@ -9,9 +9,9 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Offset, TimeZone, Utc};
 use chrono_tz::Tz;
-use sea_orm::sea_query::SelectStatement;
+use sea_orm::sea_query::{IntoCondition, SelectStatement};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, JoinType, QueryFilter, QueryOrder,
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, JoinType, QueryFilter, QueryOrder,
     QuerySelect, QueryTrait, RelationTrait,
 };
 use serde::Serialize;
@@ -22,13 +22,10 @@ use crate::db::mentorships::MentorshipState;
 use crate::db::newcomer_profiles::NewcomerStatus;
 use crate::db::tasks::{Difficulty, TaskKind, TaskState};
 use crate::db::{
-    areas, claims, mentor_profiles, mentorships, newcomer_profiles, tasks, user_areas,
-    user_languages, users,
+    areas, claims, mentor_profiles, mentorships, newcomer_profiles, task_prerequisites, tasks,
+    user_areas, user_languages, users,
 };
-use crate::domain::matching::score::{
-    AreaNames, Experience, MatchingConfig, Mentor, Newcomer, Reason, Task, Unplaced,
-};
-use crate::domain::matching::suggest;
+use crate::domain::matching::score::{AreaNames, Experience, Mentor, Newcomer, Task};
 use crate::services::catalog;
 
 /// A person as lists show them.
@@ -66,14 +63,8 @@ pub struct MentorPool {
 pub struct TaskPool {
     pub tasks: Vec<Task>,
     pub refs: Vec<TaskRef>,
-}
-
-/// Everything suggestions are drawn from, loaded once; see [`load_pool`].
-#[derive(Debug, Clone, Default)]
-pub struct Pool {
-    pub mentors: MentorPool,
-    pub tasks: TaskPool,
-    pub areas: AreaNames,
+    /// Title of each unfinished prerequisite by slug (what blocked tasks wait for), open or not.
+    pub prerequisite_titles: HashMap<String, String>,
 }
 
 /// Which newcomers to load.
@@ -85,144 +76,6 @@ pub enum Which {
     WithoutMentor,
     /// Active newcomers with no active claim: a task round's newcomers.
     WithoutTask,
-}
-
-/// Suggestions for one newcomer, ready for a page.
-#[derive(Debug, Clone, Serialize)]
-pub struct Suggestions {
-    pub newcomer_id: i32,
-    /// Best first.
-    pub mentors: Vec<MentorSuggestion>,
-    /// Best first; never a blocked task.
-    pub tasks: Vec<TaskSuggestion>,
-    /// Blocked tasks in the newcomer's interest areas that would otherwise fit, with what they wait for.
-    pub blocked: Vec<BlockedTask>,
-    /// Why there is no mentor to suggest, when `mentors` is empty.
-    pub no_mentor: Option<Why>,
-    /// Why there is no task to suggest, when `tasks` is empty.
-    pub no_task: Option<Why>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct MentorSuggestion {
-    pub mentor: PersonRef,
-    pub score: i64,
-    pub reasons: Vec<Reason>,
-    /// The reasons as short sentences, in the same order.
-    pub explanation: Vec<String>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct TaskSuggestion {
-    pub task: TaskRef,
-    pub score: i64,
-    pub reasons: Vec<Reason>,
-    pub explanation: Vec<String>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct BlockedTask {
-    pub task: TaskRef,
-    /// Slugs of the prerequisites that are not done.
-    pub waits_for: Vec<String>,
-    /// "waits for spi-binding, gpio-binding".
-    pub waiting: String,
-    /// The score it would have once unblocked.
-    pub score: i64,
-    pub reasons: Vec<Reason>,
-    pub explanation: Vec<String>,
-}
-
-/// A structured reason with its sentence.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Why {
-    pub reason: Unplaced,
-    pub text: String,
-}
-
-impl From<Unplaced> for Why {
-    fn from(reason: Unplaced) -> Self {
-        Why {
-            text: reason.sentence(),
-            reason,
-        }
-    }
-}
-
-/// Suggestions for the newcomer `newcomer_id`; None when they have no newcomer profile.
-pub async fn suggestions_for(
-    db: &impl ConnectionTrait,
-    newcomer_id: i32,
-    cfg: &MatchingConfig,
-    now: DateTime<Utc>,
-) -> Result<Option<Suggestions>, DbErr> {
-    let Some((newcomer, _)) = load_newcomers(db, Which::One(newcomer_id), now)
-        .await?
-        .into_iter()
-        .next()
-    else {
-        return Ok(None);
-    };
-    let pool = load_pool(db, now).await?;
-    Ok(Some(suggest_from_pool(&pool, &newcomer, cfg)))
-}
-
-/// Suggestions from a pool already loaded: no I/O, for pages that load the pool once and for benchmarks.
-pub fn suggest_from_pool(pool: &Pool, newcomer: &Newcomer, cfg: &MatchingConfig) -> Suggestions {
-    let picks = suggest::suggest(
-        newcomer,
-        &pool.mentors.mentors,
-        &pool.tasks.tasks,
-        &pool.areas,
-        cfg,
-    );
-    let sentences = |r: &[Reason]| r.iter().map(Reason::sentence).collect::<Vec<_>>();
-    Suggestions {
-        newcomer_id: newcomer.id,
-        mentors: picks
-            .mentors
-            .into_iter()
-            .map(|p| MentorSuggestion {
-                mentor: pool.mentors.people[p.index].clone(),
-                score: p.score,
-                explanation: sentences(&p.reasons),
-                reasons: p.reasons,
-            })
-            .collect(),
-        tasks: picks
-            .tasks
-            .into_iter()
-            .map(|p| TaskSuggestion {
-                task: pool.tasks.refs[p.index].clone(),
-                score: p.score,
-                explanation: sentences(&p.reasons),
-                reasons: p.reasons,
-            })
-            .collect(),
-        blocked: picks
-            .blocked
-            .into_iter()
-            .map(|p| BlockedTask {
-                task: pool.tasks.refs[p.index].clone(),
-                waiting: format!("waits for {}", p.waits_for.join(", ")),
-                waits_for: p.waits_for,
-                score: p.score,
-                explanation: sentences(&p.reasons),
-                reasons: p.reasons,
-            })
-            .collect(),
-        no_mentor: picks.no_mentor.map(Why::from),
-        no_task: picks.no_task.map(Why::from),
-    }
-}
-
-/// Approved mentors, open tasks and area names (seven queries).
-pub async fn load_pool(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<Pool, DbErr> {
-    Ok(Pool {
-        mentors: load_mentors(db, now).await?,
-        tasks: load_tasks(db).await?,
-        areas: load_area_names(db).await?,
-    })
 }
 
 pub async fn load_area_names(db: &impl ConnectionTrait) -> Result<AreaNames, DbErr> {
@@ -258,6 +111,18 @@ impl Offsets {
     }
 }
 
+impl PersonRef {
+    /// Someone whose user row is gone: still listed, by id.
+    pub fn unknown(id: i32) -> PersonRef {
+        PersonRef {
+            id,
+            login: format!("user-{id}"),
+            name: format!("user {id}"),
+            timezone: None,
+        }
+    }
+}
+
 fn person(id: i32, login: String, name: Option<String>, timezone: Option<String>) -> PersonRef {
     let name = name
         .filter(|n| !n.trim().is_empty())
@@ -270,8 +135,8 @@ fn person(id: i32, login: String, name: Option<String>, timezone: Option<String>
     }
 }
 
-/// `user_id -> values`, each list sorted.
-async fn areas_of(
+/// Interest or expertise area ids of the users `who` selects: `user_id -> ids`, each list sorted.
+pub async fn areas_of(
     db: &impl ConnectionTrait,
     who: SelectStatement,
 ) -> Result<HashMap<i32, Vec<i32>>, DbErr> {
@@ -292,7 +157,8 @@ async fn areas_of(
     Ok(map)
 }
 
-async fn languages_of(
+/// Spoken languages of the users `who` selects: `user_id -> codes` (trimmed, lower case), each list sorted.
+pub async fn languages_of(
     db: &impl ConnectionTrait,
     who: SelectStatement,
 ) -> Result<HashMap<i32, Vec<String>>, DbErr> {
@@ -390,7 +256,8 @@ pub async fn load_mentors(
     Ok(pool)
 }
 
-/// Open tasks with their area and the prerequisites they wait for (two queries).
+/// Open tasks with their area and the prerequisites they wait for, with those prerequisites' titles (three
+/// queries).
 pub async fn load_tasks(db: &impl ConnectionTrait) -> Result<TaskPool, DbErr> {
     type Row = (i32, String, String, TaskKind, Difficulty, i32, String);
     let rows: Vec<Row> = tasks::Entity::find()
@@ -409,9 +276,28 @@ pub async fn load_tasks(db: &impl ConnectionTrait) -> Result<TaskPool, DbErr> {
         .all(db)
         .await?;
     let mut waits = catalog::unfinished_prerequisites(db).await?;
+    let prerequisite_titles = tasks::Entity::find()
+        .select_only()
+        .column(tasks::Column::Slug)
+        .column(tasks::Column::Title)
+        .filter(tasks::Column::State.ne(TaskState::Done))
+        .filter(
+            tasks::Column::Id.in_subquery(
+                task_prerequisites::Entity::find()
+                    .select_only()
+                    .column(task_prerequisites::Column::RequiresId)
+                    .into_query(),
+            ),
+        )
+        .into_tuple::<(String, String)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
     let mut pool = TaskPool {
         tasks: Vec::with_capacity(rows.len()),
         refs: Vec::with_capacity(rows.len()),
+        prerequisite_titles,
     };
     for (id, slug, title, kind, difficulty, area_id, area) in rows {
         pool.tasks.push(Task {
@@ -534,139 +420,58 @@ pub async fn load_newcomers(
 /// `mentorships.ended_reason` of a proposal the mentor declined; such a pair is never proposed again.
 pub const DECLINED: &str = "declined";
 
-// ---------------------------------------------------------------------------------------------------------------
-// The pool kept between requests. Loading it is seven queries over every approved mentor and open task; the
-// dashboard needs it on every view. It only changes when the catalog, a mentor profile or a mentorship changes
-// (each of those writes moves a timestamp), or when the hour turns (time-zone offsets), so one small statement
-// tells whether the kept copy is still right, across every instance sharing the database.
-
-/// Counts and newest timestamps of everything the pool is built from.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PoolStamp {
-    values: Vec<Option<String>>,
-    hour: i64,
-}
-
-pub async fn pool_stamp(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<PoolStamp, DbErr> {
-    use sea_orm::sea_query::{Alias, Expr, Func, Query, SimpleExpr, SubQueryStatement};
-    let aggregate = |table: &str, f: SimpleExpr| -> SimpleExpr {
-        SimpleExpr::SubQuery(
-            None,
-            Box::new(SubQueryStatement::SelectStatement(
-                Query::select().expr(f).from(Alias::new(table)).to_owned(),
-            )),
-        )
-    };
-    let max = |column: &str| SimpleExpr::from(Func::max(Expr::col(Alias::new(column))));
-    let count = || SimpleExpr::from(Func::count(Expr::col(sea_orm::sea_query::Asterisk)));
-    let parts = [
-        aggregate("tasks", count()),
-        aggregate("tasks", max("updated_at")),
-        aggregate("areas", count()),
-        aggregate("mentor_profiles", count()),
-        aggregate("mentor_profiles", max("updated_at")),
-        aggregate("mentorships", count()),
-        aggregate("mentorships", max("proposed_at")),
-        aggregate("mentorships", max("accepted_at")),
-        aggregate("mentorships", max("ended_at")),
-    ];
-    let mut stmt = Query::select();
-    for (i, p) in parts.into_iter().enumerate() {
-        // Compared as text: the same on both databases, and only equality matters.
-        stmt.expr_as(
-            Func::cast_as(p, Alias::new("TEXT")),
-            Alias::new(format!("v{i}")),
-        );
-    }
-    let row = db
-        .query_one(&stmt)
-        .await?
-        .ok_or_else(|| DbErr::RecordNotFound("pool stamp".into()))?;
-    let values = (0..9)
-        .map(|i| row.try_get::<Option<String>>("", &format!("v{i}")))
-        .collect::<Result<_, _>>()?;
-    Ok(PoolStamp {
-        values,
-        hour: now.timestamp().div_euclid(3600),
-    })
-}
-
-/// The kept pool; see the note above.
-#[derive(Default)]
-pub struct PoolCache {
-    current: std::sync::RwLock<Option<(PoolStamp, std::sync::Arc<Pool>)>>,
-}
-
-impl PoolCache {
-    /// The pool for a stamp the caller has just read.
-    pub async fn get(
-        &self,
-        db: &impl ConnectionTrait,
-        stamp: PoolStamp,
-        now: DateTime<Utc>,
-    ) -> Result<std::sync::Arc<Pool>, DbErr> {
-        if let Some((s, pool)) = self.current.read().expect("pool cache lock").as_ref()
-            && *s == stamp
-        {
-            return Ok(pool.clone());
-        }
-        let pool = std::sync::Arc::new(load_pool(db, now).await?);
-        *self.current.write().expect("pool cache lock") = Some((stamp, pool.clone()));
-        Ok(pool)
-    }
-}
-
-/// Each newcomer's suggestions, kept while neither the pool (its stamp) nor their own profile (its version, the
-/// profile's `updated_at`, moved by every save) has changed: the dashboard shows them on every view.
-#[derive(Default)]
-pub struct SuggestionCache {
-    kept: std::sync::Mutex<std::collections::HashMap<i32, KeptSuggestions>>,
-}
-
-/// The pool stamp and profile version the suggestions were computed for, and the suggestions.
-type KeptSuggestions = (PoolStamp, String, std::sync::Arc<Suggestions>);
-
-/// Bounds the kept suggestions; past it the map starts afresh (they are cheap to recompute).
-const KEPT_SUGGESTIONS: usize = 20_000;
-
-/// Suggestions for a newcomer whose profile version the caller has just read: one query (the pool stamp) when
-/// nothing changed since they were last computed.
-pub async fn suggestions_kept(
+/// People by id, as lists show them, for the users `condition` selects (one query).
+pub async fn people_where(
     db: &impl ConnectionTrait,
-    pool: &PoolCache,
-    kept: &SuggestionCache,
-    newcomer_id: i32,
-    profile_version: &str,
-    cfg: &MatchingConfig,
-    now: DateTime<Utc>,
-) -> Result<Option<std::sync::Arc<Suggestions>>, DbErr> {
-    let stamp = pool_stamp(db, now).await?;
-    if let Some((s, v, found)) = kept
-        .kept
-        .lock()
-        .expect("suggestion cache lock")
-        .get(&newcomer_id)
-        && *s == stamp
-        && v == profile_version
-    {
-        return Ok(Some(found.clone()));
-    }
-    let Some((newcomer, _)) = load_newcomers(db, Which::One(newcomer_id), now)
-        .await?
+    condition: Condition,
+) -> Result<HashMap<i32, PersonRef>, DbErr> {
+    let rows: Vec<(i32, String, Option<String>, Option<String>)> = users::Entity::find()
+        .select_only()
+        .column(users::Column::Id)
+        .column(users::Column::GithubLogin)
+        .column(users::Column::Name)
+        .column(users::Column::Timezone)
+        .filter(condition)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows
         .into_iter()
-        .next()
-    else {
-        return Ok(None);
-    };
-    let pool = pool.get(db, stamp.clone(), now).await?;
-    let found = std::sync::Arc::new(suggest_from_pool(&pool, &newcomer, cfg));
-    let mut map = kept.kept.lock().expect("suggestion cache lock");
-    if map.len() >= KEPT_SUGGESTIONS {
-        map.clear();
-    }
-    map.insert(
-        newcomer_id,
-        (stamp, profile_version.to_string(), found.clone()),
-    );
-    Ok(Some(found))
+        .map(|(id, login, name, timezone)| (id, person(id, login, name, timezone)))
+        .collect())
+}
+
+/// Tasks by id, as lists show them, for the tasks `condition` selects (one query).
+pub async fn task_refs_where(
+    db: &impl ConnectionTrait,
+    condition: impl IntoCondition,
+) -> Result<HashMap<i32, TaskRef>, DbErr> {
+    type Row = (i32, String, String, TaskKind, Difficulty, String);
+    let rows: Vec<Row> = tasks::Entity::find()
+        .select_only()
+        .column(tasks::Column::Id)
+        .column(tasks::Column::Slug)
+        .column(tasks::Column::Title)
+        .column(tasks::Column::Kind)
+        .column(tasks::Column::Difficulty)
+        .column_as(areas::Column::Name, "area_name")
+        .join(JoinType::InnerJoin, tasks::Relation::Areas.def())
+        .filter(condition)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, slug, title, kind, difficulty, area)| {
+            let task = TaskRef {
+                id,
+                slug,
+                title,
+                kind,
+                difficulty,
+                area,
+            };
+            (id, task)
+        })
+        .collect())
 }

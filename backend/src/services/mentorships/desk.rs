@@ -1,0 +1,136 @@
+//! The mentor's proposals page: pending proposals and active mentees, each newcomer with the languages and
+//! interests a mentor wants to see before answering. A fixed number of queries (eight), whatever the numbers.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    QueryTrait,
+};
+use serde::Serialize;
+
+use super::{PendingProposal, mentees, pending_proposals};
+use crate::db::mentorships::MentorshipState;
+use crate::db::{mentorships, users};
+use crate::domain::languages::display_name;
+use crate::services::ServiceResult;
+use crate::services::pool::{PersonRef, areas_of, languages_of, load_area_names, people_where};
+
+/// A newcomer as the mentor's page shows them.
+#[derive(Debug, Clone, Serialize)]
+pub struct MenteeDetails {
+    /// Language names ("Portuguese"), in code order.
+    pub languages: Vec<String>,
+    /// Interest area names, sorted.
+    pub interests: Vec<String>,
+}
+
+/// A pending proposal with the newcomer's details.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProposalCard {
+    pub proposal: PendingProposal,
+    pub details: MenteeDetails,
+}
+
+/// An active mentorship of the mentor.
+#[derive(Debug, Clone, Serialize)]
+pub struct ActiveMentee {
+    pub mentorship_id: i32,
+    pub newcomer: PersonRef,
+    pub accepted_at: Option<DateTime<Utc>>,
+    pub details: MenteeDetails,
+}
+
+/// Everything the mentor's proposals page shows.
+#[derive(Debug, Clone, Serialize)]
+pub struct MentorDesk {
+    pub proposals: Vec<ProposalCard>,
+    pub mentees: Vec<ActiveMentee>,
+}
+
+/// The mentor `mentor_id`'s pending proposals (oldest first) and active mentees (longest-running first).
+pub async fn mentor_desk(db: &impl ConnectionTrait, mentor_id: i32) -> ServiceResult<MentorDesk> {
+    let pending = pending_proposals(db, mentor_id).await?;
+    let open_newcomers = || {
+        mentorships::Entity::find()
+            .select_only()
+            .column(mentorships::Column::NewcomerId)
+            .filter(mentorships::Column::MentorId.eq(mentor_id))
+            .filter(
+                mentorships::Column::State
+                    .is_in([MentorshipState::Proposed, MentorshipState::Active]),
+            )
+            .into_query()
+    };
+    let active = mentorships::Entity::find()
+        .filter(mentorships::Column::MentorId.eq(mentor_id))
+        .filter(mentorships::Column::State.eq(MentorshipState::Active))
+        .order_by_asc(mentorships::Column::AcceptedAt)
+        .order_by_asc(mentorships::Column::Id)
+        .all(db)
+        .await?;
+    let people = people_where(
+        db,
+        Condition::all()
+            .add(users::Column::Id.in_subquery(mentees(mentor_id, MentorshipState::Active))),
+    )
+    .await?;
+    let mut languages = languages_of(db, open_newcomers()).await?;
+    let mut areas = areas_of(db, open_newcomers()).await?;
+    let area_names = load_area_names(db).await?;
+    let mut details: HashMap<i32, MenteeDetails> = HashMap::new();
+    for user in languages
+        .keys()
+        .chain(areas.keys())
+        .copied()
+        .collect::<Vec<_>>()
+    {
+        let mut interests: Vec<String> = areas
+            .remove(&user)
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|a| area_names.get(&a).cloned())
+            .collect();
+        interests.sort();
+        let languages = languages
+            .remove(&user)
+            .unwrap_or_default()
+            .iter()
+            .map(|code| display_name(code))
+            .collect();
+        details.insert(
+            user,
+            MenteeDetails {
+                languages,
+                interests,
+            },
+        );
+    }
+    let details_of = |id: i32| {
+        details.get(&id).cloned().unwrap_or(MenteeDetails {
+            languages: Vec::new(),
+            interests: Vec::new(),
+        })
+    };
+    Ok(MentorDesk {
+        proposals: pending
+            .into_iter()
+            .map(|p| ProposalCard {
+                details: details_of(p.newcomer.id),
+                proposal: p,
+            })
+            .collect(),
+        mentees: active
+            .into_iter()
+            .filter_map(|m| {
+                Some(ActiveMentee {
+                    mentorship_id: m.id,
+                    newcomer: people.get(&m.newcomer_id)?.clone(),
+                    accepted_at: m.accepted_at,
+                    details: details_of(m.newcomer_id),
+                })
+            })
+            .collect(),
+    })
+}

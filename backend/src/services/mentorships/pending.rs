@@ -1,0 +1,59 @@
+//! A mentor's proposals waiting for an answer.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use serde::Serialize;
+
+use super::mentees;
+use crate::db::mentorships::MentorshipState;
+use crate::db::{mentorships, users};
+use crate::domain::matching::score::{Explanation, Reason};
+use crate::services::ServiceResult;
+use crate::services::pool::{PersonRef, people_where};
+
+/// A proposal waiting for a mentor's answer.
+#[derive(Debug, Clone, Serialize)]
+pub struct PendingProposal {
+    pub mentorship_id: i32,
+    pub newcomer: PersonRef,
+    pub score: i32,
+    pub reasons: Vec<Reason>,
+    pub explanation: Vec<String>,
+    pub round_id: Option<i32>,
+    pub proposed_at: DateTime<Utc>,
+}
+
+/// A mentor's proposals waiting for an answer, oldest first (two queries).
+pub async fn pending_proposals(
+    db: &impl ConnectionTrait,
+    mentor_id: i32,
+) -> ServiceResult<Vec<PendingProposal>> {
+    let rows = mentorships::Entity::find()
+        .filter(mentorships::Column::MentorId.eq(mentor_id))
+        .filter(mentorships::Column::State.eq(MentorshipState::Proposed))
+        .order_by_asc(mentorships::Column::ProposedAt)
+        .order_by_asc(mentorships::Column::Id)
+        .all(db)
+        .await?;
+    let people = people_where(
+        db,
+        Condition::all()
+            .add(users::Column::Id.in_subquery(mentees(mentor_id, MentorshipState::Proposed))),
+    )
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|m| {
+            let explanation = Explanation::parse(&m.explanation);
+            Some(PendingProposal {
+                mentorship_id: m.id,
+                newcomer: people.get(&m.newcomer_id)?.clone(),
+                score: m.score,
+                explanation: explanation.sentences(),
+                reasons: explanation.reasons,
+                round_id: m.round_id,
+                proposed_at: m.proposed_at,
+            })
+        })
+        .collect())
+}
