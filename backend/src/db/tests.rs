@@ -539,7 +539,7 @@ async fn round_trip(db: &DatabaseConnection) {
         .all(db)
         .await
         .expect("claims of a task");
-    assert_eq!(claimed, [active.clone()]);
+    assert_eq!(claimed, std::slice::from_ref(&active));
 
     // Every value of every enum column is written and decoded (roles: one of each was granted above).
     let tasks_first = first.clone();

@@ -50,3 +50,53 @@ fn rejection(err: serde_path_to_error::Error<serde::de::value::Error>) -> Respon
             .into_response()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use axum::body::Body;
+    use axum::http::{Request, header};
+    use serde::Deserialize;
+
+    use super::*;
+    use crate::domain::rounds::RoundKind;
+
+    #[derive(Debug, Deserialize)]
+    struct NewRound {
+        kind: RoundKind,
+        #[serde(default)]
+        tags: Vec<String>,
+    }
+
+    async fn read(body: &'static str) -> Result<NewRound, Response> {
+        let req = Request::post("/")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .unwrap();
+        Form::<NewRound>::from_request(req, &())
+            .await
+            .map(|Form(f)| f)
+    }
+
+    #[tokio::test]
+    async fn fields_arrive_typed_and_repeated_keys_fill_a_list() {
+        let form = read("kind=tasks&tags=a&tags=b").await.unwrap();
+        assert_eq!(form.kind, RoundKind::Tasks);
+        assert_eq!(form.tags, ["a", "b"]);
+    }
+
+    #[tokio::test]
+    async fn a_wrong_value_is_a_bad_request_and_a_missing_field_unprocessable() {
+        let res = read("kind=pizzas").await.unwrap_err();
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+        let page = res
+            .extensions()
+            .get::<crate::error::ErrorPage>()
+            .expect("an error page");
+        assert_eq!(
+            page.message,
+            "There is no round kind called \"pizzas\": choose mentors or tasks."
+        );
+        let res = read("tags=a").await.unwrap_err();
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    }
+}
