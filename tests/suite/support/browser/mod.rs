@@ -24,6 +24,9 @@ use crate::support::TestApp;
 use site::BrowserSite;
 use tools::Tools;
 
+/// Journeys run at most this many at a time; the semaphore is shared by the test runtimes.
+static BROWSERS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+
 /// A journey taking longer than this is stuck; it fails with its evidence.
 const JOURNEY_LIMIT: Duration = Duration::from_secs(120);
 /// How long a click may take to bring the next page.
@@ -57,6 +60,11 @@ where
     Fut: Future<Output = ()> + Send + 'static,
 {
     let Some(tools) = Tools::find() else { return };
+    // One browser per core: more at once only slow each other down past their start-up deadlines.
+    let _turn = BROWSERS
+        .acquire()
+        .await
+        .expect("the browsers' semaphore is never closed");
     let started = Instant::now();
     let dir = journeys_dir().join(name);
     let _ = std::fs::remove_dir_all(&dir);
@@ -64,6 +72,7 @@ where
     let site = BrowserSite::serve(&app).await;
     let driver = Driver::start(&tools, &dir).await;
     let client = driver.session(&tools).await;
+    let browser_start = started.elapsed();
     let browser = Browser {
         client: client.clone(),
         inner: Arc::new(Inner {
@@ -73,6 +82,7 @@ where
             tools,
             step: Mutex::new("start".into()),
             pages: Mutex::new(Vec::new()),
+            checking: Mutex::new(Duration::ZERO),
         }),
     };
 
@@ -97,7 +107,9 @@ where
     }
 
     let pages = browser.inner.pages.lock().unwrap().clone();
+    let vnu_started = Instant::now();
     let invalid = checks::validate(&browser.inner.tools, &pages);
+    let vnu = vnu_started.elapsed();
     let _ = client.close().await;
     drop(driver);
     assert!(
@@ -106,9 +118,12 @@ where
         invalid.join("\n")
     );
     eprintln!(
-        "journey {name}: {} pages checked in {:.1} s",
+        "journey {name}: {} pages in {:.1} s (browser start {:.1} s, axe and widths {:.1} s, Nu checker {:.1} s)",
         pages.len(),
-        started.elapsed().as_secs_f64()
+        started.elapsed().as_secs_f64(),
+        browser_start.as_secs_f64(),
+        browser.inner.checking.lock().unwrap().as_secs_f64(),
+        vnu.as_secs_f64()
     );
 }
 
@@ -146,7 +161,7 @@ fn slug(s: &str) -> String {
 struct Driver {
     child: Child,
     url: String,
-    _profile: tempfile::TempDir,
+    profile: tempfile::TempDir,
 }
 
 impl Driver {
@@ -176,7 +191,7 @@ impl Driver {
                 return Driver {
                     child,
                     url,
-                    _profile: tempfile::tempdir().expect("a browser profile folder"),
+                    profile: tempfile::tempdir().expect("a browser profile folder"),
                 };
             }
             let _ = child.kill();
@@ -189,24 +204,32 @@ impl Driver {
     }
 
     async fn session(&self, tools: &Tools) -> Client {
-        let mut args: Vec<String> = CHROMIUM_FLAGS.iter().map(|s| s.to_string()).collect();
-        args.push(format!(
-            "--user-data-dir={}",
-            self._profile.path().display()
-        ));
-        args.push("--window-size=1280,900".into());
-        let capabilities = json!({
-            "browserName": "chrome",
-            "goog:chromeOptions": { "binary": tools.chromium, "args": args },
-        });
-        let serde_json::Value::Object(capabilities) = capabilities else {
-            unreachable!()
-        };
-        ClientBuilder::new(HttpConnector::new())
-            .capabilities(capabilities)
-            .connect(&self.url)
-            .await
-            .unwrap_or_else(|e| panic!("start a Chromium session through chromedriver: {e}"))
+        // On a loaded machine Chromium can miss chromedriver's start-up deadline; another try, with a profile
+        // of its own (the first browser may still hold its lock), passes.
+        let mut tries = 0;
+        loop {
+            tries += 1;
+            let mut args: Vec<String> = CHROMIUM_FLAGS.iter().map(|s| s.to_string()).collect();
+            let profile = self.profile.path().join(format!("try-{tries}"));
+            args.push(format!("--user-data-dir={}", profile.display()));
+            args.push("--window-size=1280,900".into());
+            let capabilities = json!({
+                "browserName": "chrome",
+                "goog:chromeOptions": { "binary": tools.chromium, "args": args },
+            });
+            let serde_json::Value::Object(capabilities) = capabilities else {
+                unreachable!()
+            };
+            match ClientBuilder::new(HttpConnector::new())
+                .capabilities(capabilities)
+                .connect(&self.url)
+                .await
+            {
+                Ok(client) => return client,
+                Err(e) if tries < 3 => eprintln!("Chromium did not start ({e}); trying again"),
+                Err(e) => panic!("start a Chromium session through chromedriver: {e}"),
+            }
+        }
     }
 }
 
@@ -257,6 +280,8 @@ struct Inner {
     tools: Tools,
     step: Mutex<String>,
     pages: Mutex<Vec<PathBuf>>,
+    /// Time spent in the checks at both widths, for the journey's closing line.
+    checking: Mutex<Duration>,
 }
 
 /// A CSS selector, or an XPath expression when it starts with `/` or `(`.
@@ -444,6 +469,7 @@ impl Browser {
             file
         };
         std::fs::write(&file, &doc.html).expect("save the page");
+        let started = Instant::now();
         for width in checks::WIDTHS {
             let problems = checks::at_width(&self.client, &self.inner.tools, width).await;
             assert!(
@@ -455,6 +481,38 @@ impl Browser {
                 problems.join("\n")
             );
         }
+        *self.inner.checking.lock().unwrap() += started.elapsed();
+    }
+
+    /// Everything the page checks find in each of these pages, at both widths and by the Nu HTML Checker (whose
+    /// lines start with `html:`, one run for them all): the harness's own test shows with it that the checks
+    /// catch what they are for.
+    pub async fn problems_with(&self, pages: &[&str]) -> Vec<Vec<String>> {
+        use base64::Engine;
+        let mut found = Vec::new();
+        let mut files = Vec::new();
+        for (n, html) in pages.iter().enumerate() {
+            let file = self.inner.dir.join(format!("probe-{n}.html"));
+            std::fs::write(&file, html).expect("save the probe page");
+            let encoded = base64::engine::general_purpose::STANDARD.encode(html);
+            self.client
+                .goto(&format!("data:text/html;base64,{encoded}"))
+                .await
+                .expect("open the probe page");
+            let mut problems = Vec::new();
+            for width in checks::WIDTHS {
+                problems.extend(checks::at_width(&self.client, &self.inner.tools, width).await);
+            }
+            found.push(problems);
+            files.push(file);
+        }
+        for error in checks::validate(&self.inner.tools, &files) {
+            let page = files
+                .iter()
+                .position(|f| error.starts_with(&f.display().to_string()));
+            found[page.expect("an error names its page")].push(format!("html: {error}"));
+        }
+        found
     }
 
     /// A screenshot and the page's source, named after the current step; what to print about them.
