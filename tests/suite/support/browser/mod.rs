@@ -1,26 +1,26 @@
-//! Journeys in a real browser: headless Chromium driven over WebDriver (a chromedriver of its own per journey,
-//! on a free loopback port), against the service on loopback. Every page the browser arrives at is checked
-//! (see `page_checks`); a failing journey leaves a screenshot and the page under `target/journeys/<journey>/`.
+//! Journeys in a real browser: headless Chromium driven over WebDriver (see `driver`), against the service on
+//! loopback (see `site`). Every page the browser arrives at is checked (see `checks`); a failing journey leaves
+//! a screenshot and the page under `target/journeys/<journey>/`.
 //!
 //! A journey is a plain async block given a [`Browser`]; assertions panic as anywhere else in the suite, and
 //! [`journey`] turns a panic into evidence before it fails the test.
 
 mod checks;
+mod driver;
 mod site;
 mod tools;
 
 use std::future::Future;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use fantoccini::elements::Element;
-use fantoccini::{Client, ClientBuilder, Locator};
-use hyper_util::client::legacy::connect::HttpConnector;
+use fantoccini::{Client, Locator};
 use serde_json::json;
 
 use crate::support::TestApp;
+use driver::Driver;
 use site::BrowserSite;
 use tools::Tools;
 
@@ -32,28 +32,8 @@ const JOURNEY_LIMIT: Duration = Duration::from_secs(120);
 /// How long a click may take to bring the next page.
 const NAVIGATION_LIMIT: Duration = Duration::from_secs(15);
 
-/// The flags Debian's Chromium needs to run headless in a container and to stay off the network: without the
-/// background-networking ones it tries to reach update, sync and discovery services.
-const CHROMIUM_FLAGS: &[&str] = &[
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-quic",
-    "--no-first-run",
-    "--no-default-browser-check",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-domain-reliability",
-    "--disable-client-side-phishing-detection",
-    "--disable-features=MediaRouter,DialMediaRouteProvider,OptimizationHints,Translate",
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-    "--lang=en-US",
-];
-
 /// Run one journey over `app` in a fresh browser. Outside CI, without the browser or the checkers, it only
-/// says what to install (see `browser_tools`).
+/// says what to install (see `tools`).
 pub async fn journey<F, Fut>(name: &'static str, app: TestApp, body: F)
 where
     F: FnOnce(Browser) -> Fut,
@@ -154,115 +134,6 @@ fn slug(s: &str) -> String {
         }
     }
     out.trim_matches('-').to_string()
-}
-
-/// A chromedriver process of the journey's own, in its own process group so that it and the browser it starts
-/// go away together.
-struct Driver {
-    child: Child,
-    url: String,
-    profile: tempfile::TempDir,
-}
-
-impl Driver {
-    async fn start(tools: &Tools, dir: &Path) -> Driver {
-        use std::os::unix::process::CommandExt;
-        // A free port can be taken by another journey between our look and chromedriver's bind: try again.
-        for _ in 0..3 {
-            let port = std::net::TcpListener::bind("127.0.0.1:0")
-                .and_then(|l| l.local_addr())
-                .expect("a free loopback port")
-                .port();
-            let mut child = Command::new(&tools.chromedriver)
-                .arg(format!("--port={port}"))
-                .arg(format!(
-                    "--log-path={}",
-                    dir.join("chromedriver.log").display()
-                ))
-                .arg("--log-level=WARNING")
-                .stdin(Stdio::null())
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .process_group(0)
-                .spawn()
-                .expect("start chromedriver");
-            let url = format!("http://127.0.0.1:{port}");
-            if ready(&mut child, &url).await {
-                return Driver {
-                    child,
-                    url,
-                    profile: tempfile::tempdir().expect("a browser profile folder"),
-                };
-            }
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-        panic!(
-            "chromedriver did not start (see {})",
-            dir.join("chromedriver.log").display()
-        );
-    }
-
-    async fn session(&self, tools: &Tools) -> Client {
-        // On a loaded machine Chromium can miss chromedriver's start-up deadline; another try, with a profile
-        // of its own (the first browser may still hold its lock), passes.
-        let mut tries = 0;
-        loop {
-            tries += 1;
-            let mut args: Vec<String> = CHROMIUM_FLAGS.iter().map(|s| s.to_string()).collect();
-            let profile = self.profile.path().join(format!("try-{tries}"));
-            args.push(format!("--user-data-dir={}", profile.display()));
-            args.push("--window-size=1280,900".into());
-            let capabilities = json!({
-                "browserName": "chrome",
-                "goog:chromeOptions": { "binary": tools.chromium, "args": args },
-            });
-            let serde_json::Value::Object(capabilities) = capabilities else {
-                unreachable!()
-            };
-            match ClientBuilder::new(HttpConnector::new())
-                .capabilities(capabilities)
-                .connect(&self.url)
-                .await
-            {
-                Ok(client) => return client,
-                Err(e) if tries < 3 => eprintln!("Chromium did not start ({e}); trying again"),
-                Err(e) => panic!("start a Chromium session through chromedriver: {e}"),
-            }
-        }
-    }
-}
-
-async fn ready(child: &mut Child, url: &str) -> bool {
-    let http = reqwest::Client::builder().no_proxy().build().unwrap();
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while Instant::now() < deadline {
-        if child.try_wait().ok().flatten().is_some() {
-            return false;
-        }
-        if http
-            .get(format!("{url}/status"))
-            .send()
-            .await
-            .is_ok_and(|r| r.status().is_success())
-        {
-            return true;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    false
-}
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        // The whole group: chromedriver and any browser process a failed session left behind.
-        let group = format!("-{}", self.child.id());
-        let _ = Command::new("kill")
-            .args(["-s", "KILL", "--", &group])
-            .stderr(Stdio::null())
-            .status();
-        let _ = self.child.wait();
-    }
 }
 
 /// The browser of one journey, and what it has seen.
@@ -368,10 +239,12 @@ impl Browser {
     }
 
     pub async fn find(&self, target: &str) -> Element {
-        self.client
-            .find(locator(target))
-            .await
-            .unwrap_or_else(|e| panic!("{target} is on the page at {}: {e}", self.path_blocking()))
+        self.client.find(locator(target)).await.unwrap_or_else(|e| {
+            panic!(
+                "{target} is on the page at {}: {e}",
+                self.last_served_path()
+            )
+        })
     }
 
     pub async fn find_all(&self, target: &str) -> Vec<Element> {
@@ -404,7 +277,7 @@ impl Browser {
         }
     }
 
-    fn path_blocking(&self) -> String {
+    fn last_served_path(&self) -> String {
         self.inner
             .site
             .recorder
