@@ -5,6 +5,7 @@ mod catalog;
 mod mentor_proposal;
 mod newcomer_signup;
 mod organizer_round;
+mod page_checks;
 
 use onramp::services::profiles;
 

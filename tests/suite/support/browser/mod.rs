@@ -1,62 +1,50 @@
-//! Journeys in a real browser: headless Chromium driven over WebDriver (a chromedriver of its own per journey,
-//! on a free loopback port), against the service on loopback. Every page the browser arrives at is checked
-//! (see `page_checks`); a failing journey leaves a screenshot and the page under `target/journeys/<journey>/`.
+//! Journeys in a real browser: headless Chromium driven over WebDriver (see `driver`), against the service on
+//! loopback (see `site`). Every page the browser arrives at is checked (see `checks`); a failing journey leaves
+//! a screenshot and the page under `target/journeys/<journey>/`.
 //!
 //! A journey is a plain async block given a [`Browser`]; assertions panic as anywhere else in the suite, and
 //! [`journey`] turns a panic into evidence before it fails the test.
 
 mod checks;
+mod driver;
 mod site;
 mod tools;
 
 use std::future::Future;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use fantoccini::elements::Element;
-use fantoccini::{Client, ClientBuilder, Locator};
-use hyper_util::client::legacy::connect::HttpConnector;
+use fantoccini::{Client, Locator};
 use serde_json::json;
 
 use crate::support::TestApp;
+use driver::Driver;
 use site::BrowserSite;
 use tools::Tools;
+
+/// Journeys run at most this many at a time; the semaphore is shared by the test runtimes.
+static BROWSERS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
 
 /// A journey taking longer than this is stuck; it fails with its evidence.
 const JOURNEY_LIMIT: Duration = Duration::from_secs(120);
 /// How long a click may take to bring the next page.
 const NAVIGATION_LIMIT: Duration = Duration::from_secs(15);
 
-/// The flags Debian's Chromium needs to run headless in a container and to stay off the network: without the
-/// background-networking ones it tries to reach update, sync and discovery services.
-const CHROMIUM_FLAGS: &[&str] = &[
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-quic",
-    "--no-first-run",
-    "--no-default-browser-check",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-domain-reliability",
-    "--disable-client-side-phishing-detection",
-    "--disable-features=MediaRouter,DialMediaRouteProvider,OptimizationHints,Translate",
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-    "--lang=en-US",
-];
-
 /// Run one journey over `app` in a fresh browser. Outside CI, without the browser or the checkers, it only
-/// says what to install (see `browser_tools`).
+/// says what to install (see `tools`).
 pub async fn journey<F, Fut>(name: &'static str, app: TestApp, body: F)
 where
     F: FnOnce(Browser) -> Fut,
     Fut: Future<Output = ()> + Send + 'static,
 {
     let Some(tools) = Tools::find() else { return };
+    // One browser per core: more at once only slow each other down past their start-up deadlines.
+    let _turn = BROWSERS
+        .acquire()
+        .await
+        .expect("the browsers' semaphore is never closed");
     let started = Instant::now();
     let dir = journeys_dir().join(name);
     let _ = std::fs::remove_dir_all(&dir);
@@ -64,6 +52,7 @@ where
     let site = BrowserSite::serve(&app).await;
     let driver = Driver::start(&tools, &dir).await;
     let client = driver.session(&tools).await;
+    let browser_start = started.elapsed();
     let browser = Browser {
         client: client.clone(),
         inner: Arc::new(Inner {
@@ -73,6 +62,7 @@ where
             tools,
             step: Mutex::new("start".into()),
             pages: Mutex::new(Vec::new()),
+            checking: Mutex::new(Duration::ZERO),
         }),
     };
 
@@ -97,7 +87,9 @@ where
     }
 
     let pages = browser.inner.pages.lock().unwrap().clone();
+    let vnu_started = Instant::now();
     let invalid = checks::validate(&browser.inner.tools, &pages);
+    let vnu = vnu_started.elapsed();
     let _ = client.close().await;
     drop(driver);
     assert!(
@@ -106,9 +98,12 @@ where
         invalid.join("\n")
     );
     eprintln!(
-        "journey {name}: {} pages checked in {:.1} s",
+        "journey {name}: {} pages in {:.1} s (browser start {:.1} s, axe and widths {:.1} s, Nu checker {:.1} s)",
         pages.len(),
-        started.elapsed().as_secs_f64()
+        started.elapsed().as_secs_f64(),
+        browser_start.as_secs_f64(),
+        browser.inner.checking.lock().unwrap().as_secs_f64(),
+        vnu.as_secs_f64()
     );
 }
 
@@ -141,107 +136,6 @@ fn slug(s: &str) -> String {
     out.trim_matches('-').to_string()
 }
 
-/// A chromedriver process of the journey's own, in its own process group so that it and the browser it starts
-/// go away together.
-struct Driver {
-    child: Child,
-    url: String,
-    _profile: tempfile::TempDir,
-}
-
-impl Driver {
-    async fn start(tools: &Tools, dir: &Path) -> Driver {
-        use std::os::unix::process::CommandExt;
-        // A free port can be taken by another journey between our look and chromedriver's bind: try again.
-        for _ in 0..3 {
-            let port = std::net::TcpListener::bind("127.0.0.1:0")
-                .and_then(|l| l.local_addr())
-                .expect("a free loopback port")
-                .port();
-            let mut child = Command::new(&tools.chromedriver)
-                .arg(format!("--port={port}"))
-                .arg(format!(
-                    "--log-path={}",
-                    dir.join("chromedriver.log").display()
-                ))
-                .arg("--log-level=WARNING")
-                .stdin(Stdio::null())
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .process_group(0)
-                .spawn()
-                .expect("start chromedriver");
-            let url = format!("http://127.0.0.1:{port}");
-            if ready(&mut child, &url).await {
-                return Driver {
-                    child,
-                    url,
-                    _profile: tempfile::tempdir().expect("a browser profile folder"),
-                };
-            }
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-        panic!(
-            "chromedriver did not start (see {})",
-            dir.join("chromedriver.log").display()
-        );
-    }
-
-    async fn session(&self, tools: &Tools) -> Client {
-        let mut args: Vec<String> = CHROMIUM_FLAGS.iter().map(|s| s.to_string()).collect();
-        args.push(format!(
-            "--user-data-dir={}",
-            self._profile.path().display()
-        ));
-        args.push("--window-size=1280,900".into());
-        let capabilities = json!({
-            "browserName": "chrome",
-            "goog:chromeOptions": { "binary": tools.chromium, "args": args },
-        });
-        let serde_json::Value::Object(capabilities) = capabilities else {
-            unreachable!()
-        };
-        ClientBuilder::new(HttpConnector::new())
-            .capabilities(capabilities)
-            .connect(&self.url)
-            .await
-            .unwrap_or_else(|e| panic!("start a Chromium session through chromedriver: {e}"))
-    }
-}
-
-async fn ready(child: &mut Child, url: &str) -> bool {
-    let http = reqwest::Client::builder().no_proxy().build().unwrap();
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while Instant::now() < deadline {
-        if child.try_wait().ok().flatten().is_some() {
-            return false;
-        }
-        if http
-            .get(format!("{url}/status"))
-            .send()
-            .await
-            .is_ok_and(|r| r.status().is_success())
-        {
-            return true;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    false
-}
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        // The whole group: chromedriver and any browser process a failed session left behind.
-        let group = format!("-{}", self.child.id());
-        let _ = Command::new("kill")
-            .args(["-s", "KILL", "--", &group])
-            .stderr(Stdio::null())
-            .status();
-        let _ = self.child.wait();
-    }
-}
-
 /// The browser of one journey, and what it has seen.
 #[derive(Clone)]
 pub struct Browser {
@@ -257,6 +151,8 @@ struct Inner {
     tools: Tools,
     step: Mutex<String>,
     pages: Mutex<Vec<PathBuf>>,
+    /// Time spent in the checks at both widths, for the journey's closing line.
+    checking: Mutex<Duration>,
 }
 
 /// A CSS selector, or an XPath expression when it starts with `/` or `(`.
@@ -343,10 +239,12 @@ impl Browser {
     }
 
     pub async fn find(&self, target: &str) -> Element {
-        self.client
-            .find(locator(target))
-            .await
-            .unwrap_or_else(|e| panic!("{target} is on the page at {}: {e}", self.path_blocking()))
+        self.client.find(locator(target)).await.unwrap_or_else(|e| {
+            panic!(
+                "{target} is on the page at {}: {e}",
+                self.last_served_path()
+            )
+        })
     }
 
     pub async fn find_all(&self, target: &str) -> Vec<Element> {
@@ -379,7 +277,7 @@ impl Browser {
         }
     }
 
-    fn path_blocking(&self) -> String {
+    fn last_served_path(&self) -> String {
         self.inner
             .site
             .recorder
@@ -444,6 +342,7 @@ impl Browser {
             file
         };
         std::fs::write(&file, &doc.html).expect("save the page");
+        let started = Instant::now();
         for width in checks::WIDTHS {
             let problems = checks::at_width(&self.client, &self.inner.tools, width).await;
             assert!(
@@ -455,6 +354,38 @@ impl Browser {
                 problems.join("\n")
             );
         }
+        *self.inner.checking.lock().unwrap() += started.elapsed();
+    }
+
+    /// Everything the page checks find in each of these pages, at both widths and by the Nu HTML Checker (whose
+    /// lines start with `html:`, one run for them all): the harness's own test shows with it that the checks
+    /// catch what they are for.
+    pub async fn problems_with(&self, pages: &[&str]) -> Vec<Vec<String>> {
+        use base64::Engine;
+        let mut found = Vec::new();
+        let mut files = Vec::new();
+        for (n, html) in pages.iter().enumerate() {
+            let file = self.inner.dir.join(format!("probe-{n}.html"));
+            std::fs::write(&file, html).expect("save the probe page");
+            let encoded = base64::engine::general_purpose::STANDARD.encode(html);
+            self.client
+                .goto(&format!("data:text/html;base64,{encoded}"))
+                .await
+                .expect("open the probe page");
+            let mut problems = Vec::new();
+            for width in checks::WIDTHS {
+                problems.extend(checks::at_width(&self.client, &self.inner.tools, width).await);
+            }
+            found.push(problems);
+            files.push(file);
+        }
+        for error in checks::validate(&self.inner.tools, &files) {
+            let page = files
+                .iter()
+                .position(|f| error.starts_with(&f.display().to_string()));
+            found[page.expect("an error names its page")].push(format!("html: {error}"));
+        }
+        found
     }
 
     /// A screenshot and the page's source, named after the current step; what to print about them.
