@@ -11,5 +11,6 @@ mod matching;
 mod matching_pages;
 mod profiles;
 mod public_pages;
+mod roles;
 mod security;
 mod sessions;
