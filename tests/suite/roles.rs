@@ -10,6 +10,7 @@ use onramp::db::user_roles::Role;
 use onramp::db::{audit_log, mentor_profiles, mentorships, user_languages, user_roles, users};
 use onramp::domain::matching::score::MatchingConfig;
 use onramp::services::matching_rounds as rounds;
+use onramp::services::{ServiceError, roles};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 
 use crate::support::TestApp;
@@ -201,6 +202,7 @@ async fn two_organizers_removing_each_other_at_once_leave_one() {
             .exec(&app.db)
             .await
             .unwrap();
+        warm_pool(&app).await;
         let revoke = [("role", "organizer"), ("action", "revoke")];
         let (a_path, b_path) = (
             format!("/organizer/people/{b_id}/roles"),
@@ -208,14 +210,72 @@ async fn two_organizers_removing_each_other_at_once_leave_one() {
         );
         let (by_a, by_b) =
             tokio::join!(a.post_form(&a_path, &revoke), b.post_form(&b_path, &revoke));
+        // The loser is refused either inside the transaction (409: it would remove the last organizer) or, when
+        // the winner committed before its request was checked, at the door (403: no longer an organizer).
         let mut statuses = [by_a.status, by_b.status];
         statuses.sort();
-        assert_eq!(
-            statuses,
-            [303, 409],
-            "attempt {attempt}: one removal succeeds, the other is refused:\n{}\n{}",
+        assert!(
+            statuses == [303, 403] || statuses == [303, 409],
+            "attempt {attempt}: one removal succeeds, the other is refused: {statuses:?}\n{}\n{}",
             by_a.body,
             by_b.body
+        );
+        let organizers = user_roles::Entity::find()
+            .filter(user_roles::Column::Role.eq(Role::Organizer))
+            .count(&app.db)
+            .await
+            .unwrap();
+        assert_eq!(organizers, 1, "attempt {attempt}");
+    }
+}
+
+/// Open a few pooled connections ahead, so neither side of a race spends its head start connecting.
+async fn warm_pool(app: &TestApp) {
+    let ping = || {
+        let db = app.db.clone();
+        async move { db.ping().await.expect("ping") }
+    };
+    tokio::join!(ping(), ping(), ping(), ping());
+}
+
+/// The same race below the web layer, where no role check at the door can settle it first: the transaction
+/// alone must refuse one of the two.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_last_organizer_check_holds_inside_the_transaction() {
+    let app = TestApp::start().await;
+    for attempt in 0..5 {
+        let a = app
+            .create_user(&format!("direct-a-{attempt}"), &[Role::Organizer])
+            .await
+            .id;
+        let b = app
+            .create_user(&format!("direct-b-{attempt}"), &[Role::Organizer])
+            .await
+            .id;
+        user_roles::Entity::delete_many()
+            .filter(user_roles::Column::Role.eq(Role::Organizer))
+            .filter(user_roles::Column::UserId.is_not_in([a, b]))
+            .exec(&app.db)
+            .await
+            .unwrap();
+        warm_pool(&app).await;
+        let now = Utc::now();
+        let (db_a, db_b) = (app.db.clone(), app.db.clone());
+        let (by_a, by_b) = tokio::join!(
+            tokio::spawn(async move { roles::revoke(&db_a, a, b, Role::Organizer, now).await }),
+            tokio::spawn(async move { roles::revoke(&db_b, b, a, Role::Organizer, now).await }),
+        );
+        let outcomes = [by_a.unwrap(), by_b.unwrap()];
+        assert_eq!(
+            outcomes.iter().filter(|r| r.is_ok()).count(),
+            1,
+            "attempt {attempt}: {outcomes:?}"
+        );
+        assert!(
+            outcomes
+                .iter()
+                .any(|r| matches!(r, Err(ServiceError::Conflict(_)))),
+            "attempt {attempt}: {outcomes:?}"
         );
         let organizers = user_roles::Entity::find()
             .filter(user_roles::Column::Role.eq(Role::Organizer))
