@@ -425,6 +425,38 @@ async fn a_configured_login_makes_only_the_first_github_account_behind_it_an_org
     assert_eq!(audit_entries(&app, "role.grant").await.len(), 1);
 }
 
+/// Two accounts signing in under one configured login at the same moment: the claim lets exactly one in.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_accounts_racing_for_one_configured_login_make_one_organizer() {
+    let app = TestApp::start().await;
+    let listed = ConfiguredOrganizer::login("contested");
+    let account = |id: i64| GithubUser {
+        id,
+        login: "contested".into(),
+        name: None,
+        avatar_url: None,
+    };
+    let now = chrono::Utc::now();
+    let (first, second) = (account(601), account(602));
+    let (a, b) = tokio::join!(
+        signin::upsert_github_user(&app.db, &first, "a@example.org", Some(&listed), now),
+        signin::upsert_github_user(&app.db, &second, "b@example.org", Some(&listed), now),
+    );
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert!(
+        a.granted_organizer != b.granted_organizer,
+        "exactly one of them is made an organizer"
+    );
+    let organizers = user_roles::Entity::find()
+        .filter(user_roles::Column::Role.eq(Role::Organizer))
+        .filter(user_roles::Column::UserId.is_in([a.user_id, b.user_id]))
+        .count(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(organizers, 1);
+    assert_eq!(audit_entries(&app, "role.refuse").await.len(), 1);
+}
+
 #[tokio::test]
 async fn a_numeric_github_id_in_the_organizer_list_grants_whatever_the_login() {
     let fake = FakeGithub::start().await;
