@@ -93,7 +93,10 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         );
     }
     tracing::info!(database = %database::redact(&config.database_url), "Onramp listening on {base}");
-    tokio::spawn(delete_expired_sessions(DbSessionStore::new(db.clone())));
+    tokio::spawn(delete_expired_sessions(DbSessionStore::new(
+        db.clone(),
+        config.session_max_age(),
+    )));
     let router = web::router(AppState::new(db, config));
     // The peer address keys the sign-in rate limit.
     let service = router.into_make_service_with_connect_info::<SocketAddr>();

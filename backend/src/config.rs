@@ -9,6 +9,10 @@ use url::Url;
 
 use crate::domain::matching::score::MatchingConfig;
 
+mod secret;
+
+pub use secret::{DatabaseUrl, Secret};
+
 #[derive(Debug, Parser)]
 #[command(
     name = "onramp",
@@ -85,8 +89,8 @@ pub enum LogFormat {
 #[derive(Debug, Clone, Args)]
 pub struct Config {
     /// Database URL: sqlite://PATH (created if missing) or postgres://USER:PASS@HOST/DB.
-    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/onramp.db", value_parser = parse_database_url)]
-    pub database_url: String,
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/onramp.db", value_parser = parse_database_url, hide_env_values = true)]
+    pub database_url: DatabaseUrl,
 
     /// Address and port to listen on.
     #[arg(long, env = "ONRAMP_BIND", default_value = "127.0.0.1:3000")]
@@ -105,8 +109,8 @@ pub struct Config {
     pub github_client_id: Option<String>,
 
     /// GitHub OAuth app client secret.
-    #[arg(long, env = "GITHUB_CLIENT_SECRET", hide_env_values = true)]
-    pub github_client_secret: Option<String>,
+    #[arg(long, env = "GITHUB_CLIENT_SECRET", hide_env_values = true, value_parser = parse_secret)]
+    pub github_client_secret: Option<Secret>,
 
     /// GitHub's authorize endpoint (tests point it at a fake GitHub on loopback).
     #[arg(long, env = "GITHUB_AUTHORIZE_URL", default_value = "https://github.com/login/oauth/authorize", value_parser = parse_http_url)]
@@ -120,12 +124,14 @@ pub struct Config {
     #[arg(long, env = "GITHUB_API_URL", default_value = "https://api.github.com", value_parser = parse_http_url)]
     pub github_api_url: Url,
 
-    /// GitHub logins that are organizers from the start (comma-separated).
+    /// Organizers from the start (comma-separated): GitHub logins, each good for the first GitHub account that
+    /// signs in with it, or numeric GitHub ids written id:12345.
     #[arg(
         long,
         env = "ONRAMP_ORGANIZERS",
         value_delimiter = ',',
-        default_value = ""
+        default_value = "",
+        value_parser = parse_organizer
     )]
     pub organizers: Vec<String>,
 
@@ -148,6 +154,10 @@ pub struct Config {
     /// Seconds to wait for each call to GitHub during sign-in (code exchange, profile, emails).
     #[arg(long, env = "ONRAMP_GITHUB_TIMEOUT_SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=120))]
     pub github_timeout_secs: u64,
+
+    /// Days a signed-in session lasts at most, however often it is used.
+    #[arg(long, env = "ONRAMP_SESSION_MAX_AGE_DAYS", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=365))]
+    pub session_max_age_days: u32,
 
     /// Sign-in attempts (GitHub redirects and callbacks, demo sign-ins) one IP address regains per minute.
     #[arg(long, env = "ONRAMP_SIGNIN_RATE_PER_MINUTE", default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=100_000))]
@@ -228,6 +238,11 @@ impl Config {
         self.database_url.starts_with("sqlite:")
     }
 
+    /// How long a session lasts at most (`ONRAMP_SESSION_MAX_AGE_DAYS`).
+    pub fn session_max_age(&self) -> chrono::Duration {
+        chrono::Duration::days(i64::from(self.session_max_age_days))
+    }
+
     /// The matching weights and limits (`ONRAMP_MATCH_*`).
     pub fn matching(&self) -> MatchingConfig {
         MatchingConfig {
@@ -242,13 +257,42 @@ impl Config {
         }
     }
 
-    /// Whether `login` is listed in ONRAMP_ORGANIZERS. GitHub logins are case-insensitive ASCII, and a stray
-    /// comma or space in the variable must not make anyone an organizer.
-    pub fn is_configured_organizer(&self, login: &str) -> bool {
-        self.organizers
-            .iter()
-            .map(|o| o.trim())
-            .any(|o| !o.is_empty() && o.eq_ignore_ascii_case(login))
+    /// How ONRAMP_ORGANIZERS names the GitHub account `github_id` / `login`, if it does. An id entry wins over a
+    /// login entry, since an id never moves to another person. GitHub logins are case-insensitive ASCII, and a
+    /// stray comma or space in the variable must not make anyone an organizer.
+    pub fn configured_organizer(&self, github_id: i64, login: &str) -> Option<ConfiguredOrganizer> {
+        let entries = || {
+            self.organizers
+                .iter()
+                .map(|o| o.trim())
+                .filter(|o| !o.is_empty())
+        };
+        if entries().any(|o| o.strip_prefix(ID_PREFIX) == Some(&github_id.to_string())) {
+            return Some(ConfiguredOrganizer::GithubId);
+        }
+        entries()
+            .filter(|o| !o.starts_with(ID_PREFIX))
+            .any(|o| o.eq_ignore_ascii_case(login))
+            .then(|| ConfiguredOrganizer::login(login))
+    }
+}
+
+/// The prefix of a numeric GitHub id in ONRAMP_ORGANIZERS (`id:12345`); ':' never appears in a login.
+const ID_PREFIX: &str = "id:";
+
+/// Why the configuration makes someone an organizer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConfiguredOrganizer {
+    /// Their numeric GitHub id is listed.
+    GithubId,
+    /// Their login is listed (held here in lowercase). A login moves when its owner renames, so it counts only
+    /// for the first GitHub account that signs in with it (see `services::signin`).
+    Login(String),
+}
+
+impl ConfiguredOrganizer {
+    pub fn login(login: &str) -> ConfiguredOrganizer {
+        ConfiguredOrganizer::Login(login.to_ascii_lowercase())
     }
 }
 
@@ -271,11 +315,25 @@ fn env_hint(err: &clap::Error) -> Option<String> {
     ))
 }
 
-fn parse_database_url(s: &str) -> Result<String, String> {
+fn parse_database_url(s: &str) -> Result<DatabaseUrl, String> {
     if s.starts_with("sqlite:") || s.starts_with("postgres://") || s.starts_with("postgresql://") {
-        Ok(s.to_string())
+        Ok(DatabaseUrl::from(s))
     } else {
         Err("expected sqlite://PATH or postgres://USER@HOST/DB".into())
+    }
+}
+
+fn parse_secret(s: &str) -> Result<Secret, String> {
+    Ok(Secret::from(s))
+}
+
+/// An organizer entry is a login or `id:` and digits; a mistyped id must stop start-up, not grant by login.
+fn parse_organizer(s: &str) -> Result<String, String> {
+    match s.trim().strip_prefix(ID_PREFIX) {
+        Some(id) if !id.bytes().all(|b| b.is_ascii_digit()) || id.parse::<i64>().is_err() => Err(
+            format!("{s:?}: a GitHub id is written id: and its digits, e.g. id:12345"),
+        ),
+        _ => Ok(s.to_string()),
     }
 }
 
@@ -329,17 +387,88 @@ mod tests {
         let cli = Cli::try_parse_from([
             "onramp",
             "--organizers",
-            "Alice, bob,,",
+            "Alice, bob,,id:4242",
             "--signin-burst",
             "3",
         ])
         .unwrap();
         let c = cli.config;
-        assert!(c.is_configured_organizer("alice"));
-        assert!(c.is_configured_organizer("BOB"));
-        assert!(!c.is_configured_organizer(""));
-        assert!(!c.is_configured_organizer("carol"));
+        assert_eq!(
+            c.configured_organizer(1, "alice"),
+            Some(ConfiguredOrganizer::login("alice"))
+        );
+        assert_eq!(
+            c.configured_organizer(2, "BOB"),
+            Some(ConfiguredOrganizer::login("bob"))
+        );
+        assert_eq!(c.configured_organizer(3, ""), None);
+        assert_eq!(c.configured_organizer(4, "carol"), None);
         assert_eq!(c.signin_burst, 3);
         assert!(Cli::try_parse_from(["onramp", "--signin-rate-per-minute", "0"]).is_err());
+    }
+
+    #[test]
+    fn numeric_ids_name_an_account_whatever_its_login() {
+        let c = Cli::try_parse_from(["onramp", "--organizers", "alice, id:4242"])
+            .unwrap()
+            .config;
+        assert_eq!(
+            c.configured_organizer(4242, "anyone"),
+            Some(ConfiguredOrganizer::GithubId)
+        );
+        assert_eq!(
+            c.configured_organizer(4242, "alice"),
+            Some(ConfiguredOrganizer::GithubId)
+        );
+        assert_eq!(c.configured_organizer(4243, "id:4242"), None);
+        for bad in ["id:", "id:12a", "id:-5", "id: 7x"] {
+            assert!(
+                Cli::try_parse_from(["onramp", "--organizers", bad]).is_err(),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn debug_output_hides_secrets_and_the_database_password() {
+        let c = Cli::try_parse_from([
+            "onramp",
+            "--github-client-id",
+            "the-client-id",
+            "--github-client-secret",
+            "s3cr3t-value",
+            "--database-url",
+            "postgres://onramp:pa55word@db.example/onramp",
+        ])
+        .unwrap()
+        .config;
+        let debug = format!("{c:?}");
+        assert!(!debug.contains("s3cr3t-value"), "{debug}");
+        assert!(!debug.contains("pa55word"), "{debug}");
+        assert!(
+            debug.contains("[redacted]") && debug.contains("db.example"),
+            "{debug}"
+        );
+        assert_eq!(
+            c.github_client_secret.as_ref().map(Secret::expose),
+            Some("s3cr3t-value")
+        );
+        assert_eq!(
+            &*c.database_url,
+            "postgres://onramp:pa55word@db.example/onramp"
+        );
+    }
+
+    #[test]
+    fn sessions_last_thirty_days_at_most_unless_configured() {
+        assert_eq!(
+            Config::defaults().session_max_age(),
+            chrono::Duration::days(30)
+        );
+        let c = Cli::try_parse_from(["onramp", "--session-max-age-days", "7"])
+            .unwrap()
+            .config;
+        assert_eq!(c.session_max_age(), chrono::Duration::days(7));
+        assert!(Cli::try_parse_from(["onramp", "--session-max-age-days", "0"]).is_err());
     }
 }

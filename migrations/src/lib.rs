@@ -7,6 +7,8 @@ mod m20261124_000004_matching_rounds;
 mod m20261124_000005_mentorships_claims;
 mod m20261124_000006_progress;
 mod m20261124_000007_email_audit;
+mod m20261201_220000_organizer_logins;
+mod m20261201_220100_session_created_at;
 
 pub struct Migrator;
 
@@ -23,6 +25,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000005_mentorships_claims::Migration),
             Box::new(m20261124_000006_progress::Migration),
             Box::new(m20261124_000007_email_audit::Migration),
+            Box::new(m20261201_220000_organizer_logins::Migration),
+            Box::new(m20261201_220100_session_created_at::Migration),
         ]
     }
 }

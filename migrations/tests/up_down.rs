@@ -36,6 +36,7 @@ const TABLES: &[&str] = &[
     "email_outbox",
     "notification_settings",
     "audit_log",
+    "organizer_logins",
 ];
 
 const PARTIAL_INDEXES: &[(&str, &str)] = &[

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use axum::http::StatusCode;
 use onramp::auth::github::GithubUser;
+use onramp::config::ConfiguredOrganizer;
 use onramp::db::user_roles::Role;
 use onramp::db::{audit_log, sessions, user_roles, users};
 use onramp::services::signin;
@@ -287,9 +288,10 @@ async fn two_sign_ins_of_one_new_person_at_once_make_one_account() {
         avatar_url: None,
     };
     let now = chrono::Utc::now();
+    let listed = ConfiguredOrganizer::login("racer");
     let (a, b) = tokio::join!(
-        signin::upsert_github_user(&app.db, &user, "racer@example.org", true, now),
-        signin::upsert_github_user(&app.db, &user, "racer@example.org", true, now),
+        signin::upsert_github_user(&app.db, &user, "racer@example.org", Some(&listed), now),
+        signin::upsert_github_user(&app.db, &user, "racer@example.org", Some(&listed), now),
     );
     let (a, b) = (a.unwrap(), b.unwrap());
     assert_eq!(a.user_id, b.user_id);
@@ -357,6 +359,134 @@ async fn configured_organizers_become_organizers_once_with_an_audit_entry() {
     let other = github_user(&app, 78).await.unwrap();
     assert_eq!(roles_of(&app, other.id).await, vec![Role::Newcomer]);
     assert_eq!(audit_log::Entity::find().count(&app.db).await.unwrap(), 1);
+}
+
+/// The audit entries with this action, oldest first.
+async fn audit_entries(app: &TestApp, action: &str) -> Vec<audit_log::Model> {
+    audit_log::Entity::find()
+        .filter(audit_log::Column::Action.eq(action))
+        .all(&app.db)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_configured_login_makes_only_the_first_github_account_behind_it_an_organizer() {
+    let fake = FakeGithub::start().await;
+    fake.set_profile(501, "Lead-Org", Some("First Lead"));
+    let app = TestApp::builder()
+        .with_github(&fake)
+        .config(|c| c.organizers = vec!["lead-org".into()])
+        .start()
+        .await;
+    assert_eq!(
+        sign_in(&app, &fake, &app.anonymous(), "/").await.status,
+        303
+    );
+    let first = github_user(&app, 501).await.unwrap();
+    assert_eq!(
+        roles_of(&app, first.id).await,
+        vec![Role::Newcomer, Role::Organizer]
+    );
+
+    // The first account renamed on GitHub; another account registered the freed login and signs in with it.
+    fake.set_profile(502, "lead-org", Some("Someone Else"));
+    let page = sign_in(&app, &fake, &app.anonymous(), "/").await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    let second = github_user(&app, 502).await.unwrap();
+    assert_eq!(
+        roles_of(&app, second.id).await,
+        vec![Role::Newcomer],
+        "a login taken over after a rename grants nothing"
+    );
+    let refusals = audit_entries(&app, "role.refuse").await;
+    assert_eq!(refusals.len(), 1);
+    assert_eq!(refusals[0].actor_id, None);
+    assert_eq!(refusals[0].subject, format!("user:{}", second.id));
+    let details: serde_json::Value = serde_json::from_str(&refusals[0].details).unwrap();
+    assert_eq!(
+        details,
+        serde_json::json!({
+            "role": "organizer",
+            "source": "configuration",
+            "login": "lead-org",
+            "claimed_by_github_id": 501,
+        })
+    );
+
+    // The first account keeps its role under its new name, and may come back to the old one.
+    fake.set_profile(501, "lead-org", Some("First Lead"));
+    let again = sign_in(&app, &fake, &app.anonymous(), "/").await;
+    assert_eq!(again.status, 303, "{}", again.body);
+    assert_eq!(
+        roles_of(&app, first.id).await,
+        vec![Role::Newcomer, Role::Organizer]
+    );
+    assert_eq!(audit_entries(&app, "role.grant").await.len(), 1);
+}
+
+/// Two accounts signing in under one configured login at the same moment: the claim lets exactly one in.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_accounts_racing_for_one_configured_login_make_one_organizer() {
+    let app = TestApp::start().await;
+    let listed = ConfiguredOrganizer::login("contested");
+    let account = |id: i64| GithubUser {
+        id,
+        login: "contested".into(),
+        name: None,
+        avatar_url: None,
+    };
+    let now = chrono::Utc::now();
+    let (first, second) = (account(601), account(602));
+    let (a, b) = tokio::join!(
+        signin::upsert_github_user(&app.db, &first, "a@example.org", Some(&listed), now),
+        signin::upsert_github_user(&app.db, &second, "b@example.org", Some(&listed), now),
+    );
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert!(
+        a.granted_organizer != b.granted_organizer,
+        "exactly one of them is made an organizer"
+    );
+    let organizers = user_roles::Entity::find()
+        .filter(user_roles::Column::Role.eq(Role::Organizer))
+        .filter(user_roles::Column::UserId.is_in([a.user_id, b.user_id]))
+        .count(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(organizers, 1);
+    assert_eq!(audit_entries(&app, "role.refuse").await.len(), 1);
+}
+
+#[tokio::test]
+async fn a_numeric_github_id_in_the_organizer_list_grants_whatever_the_login() {
+    let fake = FakeGithub::start().await;
+    fake.set_profile(503, "any-name-at-all", None);
+    let app = TestApp::builder()
+        .with_github(&fake)
+        .config(|c| c.organizers = vec!["id:503".into(), "id:504".into()])
+        .start()
+        .await;
+    assert_eq!(
+        sign_in(&app, &fake, &app.anonymous(), "/").await.status,
+        303
+    );
+    let user = github_user(&app, 503).await.unwrap();
+    assert_eq!(
+        roles_of(&app, user.id).await,
+        vec![Role::Newcomer, Role::Organizer]
+    );
+    let grants = audit_entries(&app, "role.grant").await;
+    assert_eq!(grants.len(), 1);
+    assert_eq!(grants[0].subject, format!("user:{}", user.id));
+
+    // A login that looks like an entry is not one: only the id counts.
+    fake.set_profile(505, "id:504", None);
+    assert_eq!(
+        sign_in(&app, &fake, &app.anonymous(), "/").await.status,
+        303
+    );
+    let other = github_user(&app, 505).await.unwrap();
+    assert_eq!(roles_of(&app, other.id).await, vec![Role::Newcomer]);
 }
 
 #[tokio::test]

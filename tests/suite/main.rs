@@ -12,6 +12,7 @@ mod matching;
 mod matching_pages;
 mod profiles;
 mod public_pages;
+mod roles;
 mod security;
 mod sessions;
 mod typed_forms;

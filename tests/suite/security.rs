@@ -63,4 +63,40 @@ async fn https_sites_send_hsts_and_secure_cookies() {
         cookie.contains("Secure") && cookie.contains("HttpOnly"),
         "{cookie}"
     );
+    // The __Host- prefix makes browsers refuse the cookie unless it is Secure, for Path=/ and without a Domain,
+    // so a sibling subdomain cannot plant or overwrite it.
+    assert!(cookie.starts_with("__Host-onramp_session="), "{cookie}");
+    assert!(
+        cookie.contains("Path=/") && !cookie.to_ascii_lowercase().contains("domain="),
+        "{cookie}"
+    );
+}
+
+#[tokio::test]
+async fn a_rate_limited_sign_in_says_when_to_try_again() {
+    let app = TestApp::builder()
+        .config(|c| {
+            c.signin_burst = 1;
+            c.signin_rate_per_minute = 1;
+        })
+        .start()
+        .await;
+    let anon = app.anonymous();
+    let spent = anon.post_form("/signin/demo", &[("login", "nobody")]).await;
+    assert_eq!(spent.status, 400);
+    let page = anon.post_form("/signin/demo", &[("login", "nobody")]).await;
+    assert_eq!(page.status, 429);
+    page.assert_contains("Too many sign-in attempts");
+    assert!(
+        page.header("content-type")
+            .is_some_and(|t| t.starts_with("text/html")),
+        "{:?}",
+        page.headers
+    );
+    let wait: u64 = page
+        .header("retry-after")
+        .expect("the error page keeps Retry-After")
+        .parse()
+        .unwrap();
+    assert!((1..=60).contains(&wait), "{wait}");
 }

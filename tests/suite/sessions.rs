@@ -160,7 +160,7 @@ async fn sessions_expire_extend_with_use_and_are_cleaned_up() {
     am.update(&app.db).await.unwrap();
     let page = actor.get("/dashboard").await;
     assert_eq!(page.status, 303, "expired session no longer signs in");
-    DbSessionStore::new(app.db.clone())
+    DbSessionStore::new(app.db.clone(), app.state.config.session_max_age())
         .delete_expired()
         .await
         .unwrap();
@@ -171,4 +171,94 @@ async fn sessions_expire_extend_with_use_and_are_cleaned_up() {
             .unwrap()
             .is_none()
     );
+}
+
+async fn session_of(app: &TestApp, user_id: i32) -> sessions::Model {
+    sessions::Entity::find()
+        .filter(sessions::Column::UserId.eq(user_id))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .expect("a session row")
+}
+
+/// Make the session look as if it began `days` ago and was last used an hour ago.
+async fn began_days_ago(app: &TestApp, row: &sessions::Model, days: i64) {
+    use chrono::{Duration, Utc};
+    use sea_orm::{ActiveModelTrait, IntoActiveModel, Set};
+    let mut am = row.clone().into_active_model();
+    am.created_at = Set(Utc::now() - Duration::days(days));
+    am.expires_at = Set(Utc::now() + Duration::days(14) - Duration::hours(1));
+    am.update(&app.db).await.unwrap();
+}
+
+#[tokio::test]
+async fn a_session_ends_at_its_absolute_lifetime_however_often_it_is_used() {
+    use chrono::{Duration, Utc};
+    use onramp::auth::session_store::DbSessionStore;
+    use tower_sessions::session_store::ExpiredDeletion;
+
+    let app = TestApp::start().await;
+    let ana = app.newcomer("ana").await;
+    let row = session_of(&app, ana.user_id.unwrap()).await;
+    assert!(
+        Utc::now() - row.created_at < Duration::minutes(1),
+        "began at sign-in"
+    );
+
+    // 29 days in, and used within the hour: still good (the default lifetime is 30 days).
+    began_days_ago(&app, &row, 29).await;
+    assert_eq!(ana.get("/dashboard").await.status, 200);
+
+    // 31 days in, used within the hour all along: refused, and the row is gone at once.
+    began_days_ago(&app, &row, 31).await;
+    let page = ana.get("/dashboard").await;
+    assert_eq!(page.status, 303, "an old session no longer signs in");
+    assert!(
+        sessions::Entity::find_by_id(row.id.clone())
+            .one(&app.db)
+            .await
+            .unwrap()
+            .is_none(),
+        "the refused session was removed"
+    );
+
+    // The hourly sweep removes old sessions nobody used again, too.
+    let ben = app.newcomer("ben").await;
+    let ben_row = session_of(&app, ben.user_id.unwrap()).await;
+    began_days_ago(&app, &ben_row, 31).await;
+    DbSessionStore::new(app.db.clone(), app.state.config.session_max_age())
+        .delete_expired()
+        .await
+        .unwrap();
+    assert!(
+        sessions::Entity::find_by_id(ben_row.id)
+            .one(&app.db)
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
+
+#[tokio::test]
+async fn the_absolute_lifetime_is_configurable_and_counts_from_sign_in() {
+    let app = TestApp::builder()
+        .config(|c| c.session_max_age_days = 2)
+        .start()
+        .await;
+    let ana = app.newcomer("ana").await;
+    let row = session_of(&app, ana.user_id.unwrap()).await;
+    began_days_ago(&app, &row, 1).await;
+    assert_eq!(ana.get("/dashboard").await.status, 200);
+    began_days_ago(&app, &row, 3).await;
+    assert_eq!(ana.get("/dashboard").await.status, 303);
+
+    // Signing in again starts a new session with a new lifetime.
+    let again = ana
+        .post_form("/signin/demo", &[("login", "ana"), ("next", "/dashboard")])
+        .await;
+    assert_eq!(again.status, 303);
+    assert_eq!(ana.get("/dashboard").await.status, 200);
+    let fresh = session_of(&app, ana.user_id.unwrap()).await;
+    assert_ne!(fresh.id, row.id);
 }

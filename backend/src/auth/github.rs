@@ -106,7 +106,7 @@ impl GithubClient {
             base.as_str().trim_end_matches('/')
         );
         let oauth = BasicClient::new(ClientId::new(id.clone()))
-            .set_client_secret(ClientSecret::new(secret.clone()))
+            .set_client_secret(ClientSecret::new(secret.expose().to_string()))
             .set_auth_uri(AuthUrl::from_url(config.github_authorize_url.clone()))
             .set_token_uri(TokenUrl::from_url(config.github_token_url.clone()))
             .set_redirect_uri(RedirectUrl::new(redirect)?)

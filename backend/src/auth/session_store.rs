@@ -1,9 +1,13 @@
 //! Sessions kept in the `sessions` table, so they survive a restart and are shared by every instance of the
 //! service. Written for tower-sessions because its SQL stores do not build with sea-orm 2 (see ECOSYSTEM.md).
+//!
+//! A session ends after a stretch without use (its `expires_at`, which use pushes forward) and, whatever the
+//! use, `max_age` after it began (`created_at`): a stolen cookie cannot be kept alive forever. Signing in starts
+//! a new session (a new id), so the lifetime counts from sign-in.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
+use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, Set};
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, ExpiredDeletion, SessionStore};
 
@@ -12,13 +16,21 @@ use crate::db::sessions;
 #[derive(Debug, Clone)]
 pub struct DbSessionStore {
     db: DatabaseConnection,
+    max_age: Duration,
 }
 
 impl DbSessionStore {
-    pub fn new(db: DatabaseConnection) -> Self {
-        DbSessionStore { db }
+    /// A store whose sessions last at most `max_age` from their start.
+    pub fn new(db: DatabaseConnection, max_age: Duration) -> Self {
+        DbSessionStore { db, max_age }
     }
 
+    /// Sessions that began before this are over.
+    fn oldest_start(&self) -> DateTime<Utc> {
+        Utc::now() - self.max_age
+    }
+
+    /// The row to write; `created_at` only counts when the row is inserted (an update leaves it alone).
     fn row(record: &Record) -> session_store::Result<sessions::ActiveModel> {
         let data = serde_json::to_string(&record.data)
             .map_err(|e| session_store::Error::Encode(e.to_string()))?;
@@ -32,6 +44,7 @@ impl DbSessionStore {
             user_id: Set(user_id),
             data: Set(data),
             expires_at: Set(to_chrono(record.expiry_date)),
+            created_at: Set(Utc::now()),
         })
     }
 }
@@ -72,19 +85,19 @@ impl SessionStore for DbSessionStore {
         }
     }
 
+    /// Only ever updates: a session that ended meanwhile (signed out, idle too long, past its lifetime) stays
+    /// ended, rather than coming back under a fresh `created_at` from a request that loaded it just before.
     async fn save(&self, record: &Record) -> session_store::Result<()> {
         let row = Self::row(record)?;
-        sessions::Entity::insert(row)
-            .on_conflict(
-                OnConflict::column(sessions::Column::Id)
-                    .update_columns([
-                        sessions::Column::UserId,
-                        sessions::Column::Data,
-                        sessions::Column::ExpiresAt,
-                    ])
-                    .to_owned(),
-            )
-            .exec_without_returning(&self.db)
+        sessions::Entity::update_many()
+            .set(sessions::ActiveModel {
+                user_id: row.user_id,
+                data: row.data,
+                expires_at: row.expires_at,
+                ..Default::default()
+            })
+            .filter(sessions::Column::Id.eq(record.id.to_string()))
+            .exec(&self.db)
             .await
             .map_err(backend)?;
         Ok(())
@@ -97,6 +110,11 @@ impl SessionStore for DbSessionStore {
             .await
             .map_err(backend)?;
         let Some(row) = row else { return Ok(None) };
+        if row.created_at <= self.oldest_start() {
+            // Refused, and removed now rather than at the next sweep: nothing can revive it.
+            self.delete(id).await?;
+            return Ok(None);
+        }
         let data = serde_json::from_str(&row.data)
             .map_err(|e| session_store::Error::Decode(e.to_string()))?;
         Ok(Some(Record {
@@ -119,7 +137,11 @@ impl SessionStore for DbSessionStore {
 impl ExpiredDeletion for DbSessionStore {
     async fn delete_expired(&self) -> session_store::Result<()> {
         sessions::Entity::delete_many()
-            .filter(sessions::Column::ExpiresAt.lte(Utc::now()))
+            .filter(
+                Condition::any()
+                    .add(sessions::Column::ExpiresAt.lte(Utc::now()))
+                    .add(sessions::Column::CreatedAt.lte(self.oldest_start())),
+            )
             .exec(&self.db)
             .await
             .map_err(backend)?;

@@ -128,6 +128,7 @@ pub mod mentorships;
 pub mod milestones;
 pub mod newcomer_profiles;
 pub mod notification_settings;
+pub mod organizer_logins;
 pub mod prelude;
 pub mod progress_events;
 pub mod round_proposals;

@@ -12,6 +12,8 @@ pub struct Model {
     #[sea_orm(column_type = "Text")]
     pub data: String,
     pub expires_at: DateTimeUtc,
+    /// When the session began (a new id at sign-in is a new session); it ends at the absolute lifetime.
+    pub created_at: DateTimeUtc,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -218,6 +218,7 @@ async fn round_trip(db: &DatabaseConnection) {
             user_id: Set(Some(ann.id)),
             data: Set("{}".into()),
             expires_at: Set(at(23)),
+            created_at: Set(at(22)),
         },
     )
     .await;

@@ -15,6 +15,7 @@ pub mod signin;
 pub mod stats;
 pub mod suggestions;
 pub mod synthetic;
+pub mod transaction;
 pub mod users;
 pub mod write;
 

@@ -1,18 +1,27 @@
 //! Signing in with GitHub: the callback's code becomes a person. One transaction creates or updates the user,
 //! gives a new one the newcomer role and makes configured organizers organizers, so a failure anywhere leaves
 //! nothing half-made.
+//!
+//! A login in ONRAMP_ORGANIZERS names whoever holds it on GitHub today, and logins are freed by renames and
+//! taken by others. So a configured login is claimed by the first GitHub account (by numeric id) that signs in
+//! with it (`organizer_logins`), and counts for that account only: another account signing in under it later
+//! gets no organizer role, and the refusal is in the audit log. A numeric id (`id:12345`) in the list never
+//! moves and needs no claim.
 
 use chrono::{DateTime, Utc};
+use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    QueryFilter, Set, SqlErr, SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    QueryFilter, Set, SqlErr,
 };
+use serde_json::json;
 
 use crate::auth::github::{GithubClient, GithubEmail, GithubError, GithubUser};
-use crate::config::Config;
+use crate::config::{Config, ConfiguredOrganizer};
 use crate::db::user_roles::Role;
-use crate::db::{user_roles, users};
-use crate::services::roles;
+use crate::db::{organizer_logins, user_roles, users};
+use crate::services::transaction::begin_write;
+use crate::services::{audit, roles};
 
 /// GitHub's stand-in address for people who hide theirs: verified, but nobody reads it.
 const NOREPLY_SUFFIX: &str = "@users.noreply.github.com";
@@ -45,8 +54,8 @@ pub async fn with_github(
 ) -> Result<SignedIn, SignInError> {
     let identity = github.identity(code, pkce_verifier).await?;
     let email = verified_email(&identity.emails).ok_or(GithubError::NoVerifiedEmail)?;
-    let organizer = config.is_configured_organizer(&identity.user.login);
-    Ok(upsert_github_user(db, &identity.user, email, organizer, now).await?)
+    let organizer = config.configured_organizer(identity.user.id, &identity.user.login);
+    Ok(upsert_github_user(db, &identity.user, email, organizer.as_ref(), now).await?)
 }
 
 /// The primary address if GitHub verified it, else another verified one that reaches a person: nudges must go
@@ -64,12 +73,13 @@ pub fn verified_email(emails: &[GithubEmail]) -> Option<&str> {
 }
 
 /// Create the person behind `user` (matched on GitHub's id, which survives renames) or refresh what GitHub says
-/// about them; `organizer` grants that role if they lack it, with an audit entry naming the configuration.
+/// about them; `organizer` (how the configuration lists them) grants that role if they lack it and the listing
+/// is theirs, with an audit entry naming the configuration.
 pub async fn upsert_github_user(
     db: &DatabaseConnection,
     user: &GithubUser,
     email: &str,
-    organizer: bool,
+    organizer: Option<&ConfiguredOrganizer>,
     now: DateTime<Utc>,
 ) -> Result<SignedIn, DbErr> {
     match try_upsert(db, user, email, organizer, now).await {
@@ -86,18 +96,13 @@ async fn try_upsert(
     db: &DatabaseConnection,
     user: &GithubUser,
     email: &str,
-    organizer: bool,
+    organizer: Option<&ConfiguredOrganizer>,
     now: DateTime<Utc>,
 ) -> Result<SignedIn, DbErr> {
     // SQLite: take the write lock up front, so two sign-ins of one person queue rather than both reading "no
     // such user" and one failing on upgrade. PostgreSQL ignores the mode; the unique github_id and the retry
     // above do the same job there.
-    let txn = db
-        .begin_with_options(TransactionOptions {
-            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-            ..Default::default()
-        })
-        .await?;
+    let txn = begin_write(db).await?;
     let existing = users::Entity::find()
         .filter(users::Column::GithubId.eq(user.id))
         .one(&txn)
@@ -149,14 +154,73 @@ async fn try_upsert(
     };
     // A no-op for someone who is an organizer already; otherwise the grant and its audit entry (no actor: the
     // configuration did it).
-    let granted_organizer = organizer
-        && roles::grant_as(&txn, None, saved.id, Role::Organizer, "configuration", now).await?;
+    let granted_organizer = match organizer {
+        Some(listed) if listing_is_theirs(&txn, listed, user.id, saved.id, now).await? => {
+            roles::grant_as(&txn, None, saved.id, Role::Organizer, "configuration", now).await?
+        }
+        _ => false,
+    };
     txn.commit().await?;
     Ok(SignedIn {
         user_id: saved.id,
         created,
         granted_organizer,
     })
+}
+
+/// Whether the configuration's listing is this account's: always for an id; for a login, if this account claimed
+/// it, now or before. The claim is an insert that does nothing when the login is claimed already, so of two
+/// accounts racing for it the database lets exactly one in; the other's refusal goes to the audit log.
+async fn listing_is_theirs(
+    txn: &impl ConnectionTrait,
+    listed: &ConfiguredOrganizer,
+    github_id: i64,
+    user_id: i32,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let ConfiguredOrganizer::Login(login) = listed else {
+        return Ok(true);
+    };
+    organizer_logins::Entity::insert(organizer_logins::ActiveModel {
+        login: Set(login.clone()),
+        github_id: Set(github_id),
+        claimed_at: Set(now),
+    })
+    .on_conflict(
+        OnConflict::column(organizer_logins::Column::Login)
+            .do_nothing()
+            .to_owned(),
+    )
+    .exec_without_returning(txn)
+    .await?;
+    let claim = organizer_logins::Entity::find_by_id(login.clone())
+        .one(txn)
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound(format!("the claim on {login}")))?;
+    if claim.github_id == github_id {
+        return Ok(true);
+    }
+    tracing::warn!(
+        user = user_id,
+        login,
+        claimed_by = claim.github_id,
+        "a configured organizer login is signed in with by another GitHub account: no organizer role"
+    );
+    audit::record(
+        txn,
+        None,
+        "role.refuse",
+        roles::subject(user_id),
+        json!({
+            "role": Role::Organizer,
+            "source": "configuration",
+            "login": login,
+            "claimed_by_github_id": claim.github_id,
+        }),
+        now,
+    )
+    .await?;
+    Ok(false)
 }
 
 /// GitHub logins move: whoever renamed away from `login` and has not signed in since still holds it here. Their

@@ -1,9 +1,12 @@
 //! Turns every error response into a page in the site's style. Handlers' `AppError`s arrive with an `ErrorPage`
 //! extension; responses from the framework itself (a malformed form, a body over the limit, a panic) arrive as
 //! plain text and are wrapped too. A 500 shows the request id that the log line carries, and nothing internal.
+//! Only the body is replaced: the headers of the original response (Retry-After on a 429, a session cookie)
+//! stay.
 
+use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 use minijinja::context;
@@ -27,10 +30,11 @@ pub async fn render_error_pages(
     if !(status.is_client_error() || status.is_server_error()) {
         return res;
     }
-    let page = match res.extensions().get::<ErrorPage>() {
+    let (parts, body) = res.into_parts();
+    let page = match parts.extensions.get::<ErrorPage>() {
         Some(page) => page.clone(),
-        None if is_html(&res) => return res,
-        None => framework_error(res, status).await,
+        None if is_html(&parts.headers) => return Response::from_parts(parts, body),
+        None => framework_error(body, status).await,
     };
     if let Some(detail) = &page.log_detail {
         tracing::error!(request_id = %request_id, status = status.as_u16(), error = %detail, "request failed");
@@ -46,7 +50,7 @@ pub async fn render_error_pages(
             viewer => minijinja::Value::from(()),
         },
     );
-    match html {
+    let mut out = match html {
         Ok(html) => (status, Html(html)).into_response(),
         Err(err) => {
             tracing::error!(request_id = %request_id, error = %err, "rendering the error page failed");
@@ -58,18 +62,35 @@ pub async fn render_error_pages(
             );
             res
         }
+    };
+    keep_headers(&parts.headers, out.headers_mut());
+    out
+}
+
+/// Copy what the original response said about anything but its body (Retry-After, Set-Cookie, ...).
+fn keep_headers(original: &HeaderMap, page: &mut HeaderMap) {
+    const ABOUT_THE_BODY: [header::HeaderName; 4] = [
+        header::CONTENT_TYPE,
+        header::CONTENT_LENGTH,
+        header::CONTENT_ENCODING,
+        header::TRANSFER_ENCODING,
+    ];
+    for (name, value) in original {
+        if !ABOUT_THE_BODY.contains(name) {
+            page.append(name, value.clone());
+        }
     }
 }
 
-fn is_html(res: &Response) -> bool {
-    res.headers()
+fn is_html(headers: &HeaderMap) -> bool {
+    headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("text/html"))
 }
 
 /// Axum's own rejections say what was wrong with the request in plain words; keep those for 4xx.
-async fn framework_error(res: Response, status: StatusCode) -> ErrorPage {
+async fn framework_error(body: Body, status: StatusCode) -> ErrorPage {
     if status.is_server_error() {
         let detail = if status == StatusCode::INTERNAL_SERVER_ERROR {
             "a handler panicked"
@@ -82,9 +103,7 @@ async fn framework_error(res: Response, status: StatusCode) -> ErrorPage {
             log_detail: Some(detail.into()),
         };
     }
-    let body = axum::body::to_bytes(res.into_body(), 4096)
-        .await
-        .unwrap_or_default();
+    let body = axum::body::to_bytes(body, 4096).await.unwrap_or_default();
     let text = String::from_utf8_lossy(&body).trim().to_string();
     let message = match status {
         StatusCode::NOT_FOUND => return not_found(),

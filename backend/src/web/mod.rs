@@ -35,7 +35,7 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 use crate::app::AppState;
 use crate::auth::session_store::DbSessionStore;
 
-/// How long a session lasts without use.
+/// How long a session lasts without use (its absolute lifetime is `Config::session_max_age`).
 pub const SESSION_IDLE_DAYS: i64 = 14;
 
 /// Every route of the site, registered through [`RouteTable`] so the list of (method, path) pairs can never
@@ -124,8 +124,18 @@ pub fn with_layers(routes: Router<AppState>, state: AppState) -> Router {
     let base = config.base_url();
     let secure = base.scheme() == "https";
     let origin = base.origin().ascii_serialization();
-    let sessions = SessionManagerLayer::new(DbSessionStore::new(state.db.clone()))
-        .with_name("onramp_session")
+    let store = DbSessionStore::new(state.db.clone(), config.session_max_age());
+    // On https the __Host- prefix has browsers insist on Secure, Path=/ and no Domain, so no other host under the
+    // same domain can set or shadow the session cookie. Browsers ignore such a cookie over http, hence the plain
+    // name there.
+    let cookie = if secure {
+        "__Host-onramp_session"
+    } else {
+        "onramp_session"
+    };
+    let sessions = SessionManagerLayer::new(store)
+        .with_name(cookie)
+        .with_path("/")
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_secure(secure)

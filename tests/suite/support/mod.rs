@@ -172,7 +172,7 @@ impl TestAppBuilder {
             .try_init();
         let db_guard = TestDb::new().await;
         let mut config = self.config;
-        config.database_url = db_guard.url.clone();
+        config.database_url = db_guard.url.clone().into();
         let db = app::prepare(&config)
             .await
             .expect("start-up (migrate, import) succeeds");
