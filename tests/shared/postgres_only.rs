@@ -22,7 +22,9 @@ pub enum Decision {
 
 /// The decision from the three variables' values (None when unset).
 pub fn decide(postgres: Option<&str>, database: Option<&str>, ci: Option<&str>) -> Decision {
-    let given = |v: Option<&str>| v.map(str::trim).filter(|v| !v.is_empty());
+    fn given(v: Option<&str>) -> Option<&str> {
+        v.map(str::trim).filter(|v| !v.is_empty())
+    }
     let is_postgres = |v: &&str| v.starts_with("postgres://") || v.starts_with("postgresql://");
     if let Some(url) = given(postgres).or(given(database).filter(is_postgres)) {
         return Decision::Run(url.to_string());

@@ -445,7 +445,7 @@ async fn a_complete_newcomer_sees_suggestions_with_reasons_and_never_a_blocked_t
         .into_iter()
         .find(|s| s.contains("Marta"))
         .expect("Marta is suggested");
-    assert!(marta.contains("shares 2 interests"), "{marta}");
+    assert!(marta.contains("shares 2 of your interests"), "{marta}");
     // Suggested tasks carry their reasons too.
     let reasons =
         page.select_all(".suggestion-list:not(.blocked-list) > li.suggestion > a ~ .reasons li");

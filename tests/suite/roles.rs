@@ -9,7 +9,7 @@ use onramp::db::mentorships::MentorshipState;
 use onramp::db::user_roles::Role;
 use onramp::db::{audit_log, mentor_profiles, mentorships, user_languages, user_roles, users};
 use onramp::domain::matching::score::MatchingConfig;
-use onramp::services::matching_rounds as rounds;
+use onramp::services::rounds;
 use onramp::services::{ServiceError, roles};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 

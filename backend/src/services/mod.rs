@@ -17,6 +17,5 @@ pub mod suggestions;
 pub mod synthetic;
 pub mod transaction;
 pub mod users;
-pub mod write;
 
 pub use error::{ServiceError, ServiceResult};

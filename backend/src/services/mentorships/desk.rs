@@ -80,12 +80,10 @@ pub async fn mentor_desk(db: &impl ConnectionTrait, mentor_id: i32) -> ServiceRe
     let mut areas = areas_of(db, open_newcomers()).await?;
     let area_names = load_area_names(db).await?;
     let mut details: HashMap<i32, MenteeDetails> = HashMap::new();
-    for user in languages
-        .keys()
-        .chain(areas.keys())
-        .copied()
-        .collect::<Vec<_>>()
-    {
+    // A newcomer with both languages and interests is in both maps: visit each once.
+    let everyone: std::collections::BTreeSet<i32> =
+        languages.keys().chain(areas.keys()).copied().collect();
+    for user in everyone {
         let mut interests: Vec<String> = areas
             .remove(&user)
             .unwrap_or_default()

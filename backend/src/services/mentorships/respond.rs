@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::db::mentorships::MentorshipState;
 use crate::db::{mentor_profiles, mentorships};
 use crate::services::pool::DECLINED;
-use crate::services::write::begin_write;
+use crate::services::transaction::begin_write;
 use crate::services::{ServiceError, ServiceResult};
 
 /// A mentor's answer to a proposal.

@@ -17,7 +17,7 @@ use crate::db::mentorships::MentorshipState;
 use crate::db::newcomer_profiles::NewcomerStatus;
 use crate::db::{matching_rounds, mentorships, newcomer_profiles, round_proposals, users};
 use crate::services::pool::{PersonRef, people_where};
-use crate::services::write::begin_write;
+use crate::services::transaction::begin_write;
 use crate::services::{ServiceError, ServiceResult};
 
 /// What sending a round did.
