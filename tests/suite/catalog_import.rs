@@ -159,9 +159,9 @@ async fn import_updates_by_slug_and_retires_claimed_tasks() {
 
     let report = import(&app, dir.path()).await.unwrap();
     assert_eq!(report.added, ["brand-new-task"]);
-    assert_eq!(report.changed, [renamed.slug.clone()]);
-    assert_eq!(report.retired, [claimed.slug.clone()]);
-    assert_eq!(report.removed, [unclaimed.slug.clone()]);
+    assert_eq!(report.changed, std::slice::from_ref(&renamed.slug));
+    assert_eq!(report.retired, std::slice::from_ref(&claimed.slug));
+    assert_eq!(report.removed, std::slice::from_ref(&unclaimed.slug));
     let kept = tasks::Entity::find_by_id(claimed.id)
         .one(&app.db)
         .await

@@ -152,7 +152,7 @@ async fn an_organizer_runs_a_mentor_round_and_mentors_answer_their_proposals() {
         "{unplaced}"
     );
     let list = organizer.get("/organizer/rounds").await;
-    assert_eq!(list.links(".rounds-table"), [round.clone()]);
+    assert_eq!(list.links(".rounds-table"), std::slice::from_ref(&round));
     assert_eq!(list.select_text(".rounds-table .badge"), "draft");
     list.assert_no_selector("p.empty");
 
