@@ -9,7 +9,6 @@ pub mod config;
 pub mod database;
 pub mod db;
 pub mod domain;
-pub mod error;
 pub mod services;
 pub mod templates;
 pub mod web;

@@ -37,7 +37,7 @@ async fn an_internal_error_shows_no_detail() {
     let probe = axum::Router::new().route(
         "/test-error",
         get(|| async {
-            Err::<(), _>(onramp::error::AppError::internal(anyhow::anyhow!(
+            Err::<(), _>(onramp::web::error::AppError::internal(anyhow::anyhow!(
                 "password=hunter2"
             )))
         }),

@@ -1,5 +1,5 @@
 //! The one error a service returns. It says what went wrong in the service's terms; only `web` decides which
-//! HTTP status and page that becomes (see `impl From<ServiceError> for AppError` in `crate::error`).
+//! HTTP status and page that becomes (see `impl From<ServiceError> for AppError` in `crate::web::error`).
 
 /// Why a use case did not happen. The messages of `Conflict` and `Invalid` are written for the person who asked
 /// and are shown to them as they are; `Internal` detail only goes to the log.

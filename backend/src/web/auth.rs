@@ -10,7 +10,7 @@ use tower_sessions::Session;
 
 use crate::app::AppState;
 use crate::auth::USER_ID_KEY;
-use crate::error::{AppError, AppResult};
+use crate::web::error::{AppError, AppResult};
 use crate::services::users as user_service;
 use crate::web::extract::Viewer;
 use crate::web::form::Form;

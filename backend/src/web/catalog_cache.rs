@@ -7,7 +7,7 @@ use std::sync::{Arc, RwLock};
 use minijinja::value::Serde;
 use minijinja::{Value, context};
 
-use crate::error::AppResult;
+use crate::web::error::AppResult;
 use crate::services::catalog::{self, AreaOption, CatalogStamp, Listed};
 use crate::templates::Templates;
 

@@ -8,7 +8,7 @@ use axum::http::{Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use crate::error::AppError;
+use crate::web::error::AppError;
 
 /// This site's origin, e.g. `http://127.0.0.1:3000` (the state of the `same_origin_only` middleware).
 #[derive(Clone)]

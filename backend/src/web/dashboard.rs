@@ -9,7 +9,7 @@ use minijinja::value::Serde;
 
 use crate::app::AppState;
 use crate::domain::roles::Role;
-use crate::error::AppResult;
+use crate::web::error::AppResult;
 use crate::services::{profiles, suggestions};
 use crate::web::extract::{CurrentUser, Viewer};
 use crate::web::page::render;

@@ -12,7 +12,7 @@ use axum::response::{Html, IntoResponse, Response};
 use minijinja::context;
 
 use crate::app::AppState;
-use crate::error::{AppError, ErrorPage};
+use crate::web::error::{AppError, ErrorPage};
 
 pub async fn render_error_pages(
     State(state): State<AppState>,

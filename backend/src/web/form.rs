@@ -14,7 +14,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
 
-use crate::error::AppError;
+use crate::web::error::AppError;
 
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Form<T>(pub T);
@@ -90,7 +90,7 @@ mod tests {
         assert_eq!(res.status(), StatusCode::BAD_REQUEST);
         let page = res
             .extensions()
-            .get::<crate::error::ErrorPage>()
+            .get::<crate::web::error::ErrorPage>()
             .expect("an error page");
         assert_eq!(
             page.message,

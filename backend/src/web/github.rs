@@ -14,7 +14,7 @@ use tower_sessions::Session;
 
 use crate::app::AppState;
 use crate::auth::github::{GithubClient, GithubError};
-use crate::error::{AppError, AppResult, ErrorPage};
+use crate::web::error::{AppError, AppResult, ErrorPage};
 use crate::services::signin::{self, SignInError};
 use crate::web::auth::start_session;
 use crate::web::page::safe_next;

@@ -12,7 +12,7 @@ use crate::app::AppState;
 use crate::domain::enums::Choice;
 use crate::domain::mentorship::ProposalAnswer;
 use crate::domain::rounds::{RoundKind, RoundState};
-use crate::error::AppResult;
+use crate::web::error::AppResult;
 use crate::services::{mentorships, rounds};
 use crate::web::extract::{Mentor, Organizer, Viewer};
 use crate::web::form::Form;

@@ -5,6 +5,7 @@ pub mod auth;
 pub mod catalog_cache;
 pub mod csrf;
 pub mod dashboard;
+pub mod error;
 pub mod errors;
 pub mod extract;
 pub mod form;

@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use crate::app::AppState;
 use crate::domain::roles::{MentorDecision, Role, RoleAction};
-use crate::error::AppResult;
+use crate::web::error::AppResult;
 use crate::services::{audit, roles};
 use crate::web::extract::{Organizer, Viewer};
 use crate::web::form::Form;

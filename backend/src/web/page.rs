@@ -5,7 +5,7 @@ use minijinja::Value;
 use minijinja::value::Serde;
 
 use crate::app::AppState;
-use crate::error::AppResult;
+use crate::web::error::AppResult;
 use crate::web::extract::Viewer;
 
 /// Render `template` with `ctx`, adding `viewer` and `demo_mode` for the layout.

@@ -12,7 +12,7 @@ use serde::Deserialize;
 
 use crate::app::AppState;
 use crate::domain::profile::{EXPERIENCE, FieldErrors, LANGUAGES, MentorForm, NewcomerForm};
-use crate::error::AppResult;
+use crate::web::error::AppResult;
 use crate::services::{catalog, profiles};
 use crate::web::extract::{CurrentUser, Newcomer, Viewer};
 use crate::web::form::Form;

@@ -7,7 +7,7 @@ use minijinja::value::Serde;
 
 use crate::app::AppState;
 use crate::domain::task::{Difficulty, TaskKind, TaskState};
-use crate::error::{AppError, AppResult};
+use crate::web::error::{AppError, AppResult};
 use crate::services::{catalog, stats};
 use crate::web::extract::Viewer;
 use crate::web::page::render;

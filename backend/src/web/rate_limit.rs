@@ -20,7 +20,7 @@ use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
 use crate::config::Config;
-use crate::error::ErrorPage;
+use crate::web::error::ErrorPage;
 
 /// Past this many remembered addresses, forget the ones whose buckets have refilled (they would start full
 /// anyway), so a scan from many addresses cannot grow memory without bound.
