@@ -11,7 +11,7 @@ use chrono::{DateTime, Offset, TimeZone, Utc};
 use chrono_tz::Tz;
 use sea_orm::sea_query::{IntoCondition, SelectStatement};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, JoinType, QueryFilter, QueryOrder,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QueryOrder,
     QuerySelect, QueryTrait, RelationTrait,
 };
 use serde::Serialize;
@@ -26,7 +26,7 @@ use crate::db::{
     user_areas, user_languages, users,
 };
 use crate::domain::matching::score::{AreaNames, Experience, Mentor, Newcomer, Task};
-use crate::services::catalog;
+use crate::services::{ServiceResult, catalog};
 
 /// A person as lists show them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -78,7 +78,7 @@ pub enum Which {
     WithoutTask,
 }
 
-pub async fn load_area_names(db: &impl ConnectionTrait) -> Result<AreaNames, DbErr> {
+pub async fn load_area_names(db: &impl ConnectionTrait) -> ServiceResult<AreaNames> {
     let rows: Vec<(i32, String)> = areas::Entity::find()
         .select_only()
         .column(areas::Column::Id)
@@ -139,7 +139,7 @@ fn person(id: i32, login: String, name: Option<String>, timezone: Option<String>
 pub async fn areas_of(
     db: &impl ConnectionTrait,
     who: SelectStatement,
-) -> Result<HashMap<i32, Vec<i32>>, DbErr> {
+) -> ServiceResult<HashMap<i32, Vec<i32>>> {
     let rows: Vec<(i32, i32)> = user_areas::Entity::find()
         .select_only()
         .column(user_areas::Column::UserId)
@@ -161,7 +161,7 @@ pub async fn areas_of(
 pub async fn languages_of(
     db: &impl ConnectionTrait,
     who: SelectStatement,
-) -> Result<HashMap<i32, Vec<String>>, DbErr> {
+) -> ServiceResult<HashMap<i32, Vec<String>>> {
     let rows: Vec<(i32, String)> = user_languages::Entity::find()
         .select_only()
         .column(user_languages::Column::UserId)
@@ -201,7 +201,7 @@ fn open_mentorship() -> sea_orm::Condition {
 pub async fn load_mentors(
     db: &impl ConnectionTrait,
     now: DateTime<Utc>,
-) -> Result<MentorPool, DbErr> {
+) -> ServiceResult<MentorPool> {
     type Row = (i32, String, Option<String>, Option<String>, i16, bool);
     let rows: Vec<Row> = mentor_profiles::Entity::find()
         .select_only()
@@ -258,7 +258,7 @@ pub async fn load_mentors(
 
 /// Open tasks with their area and the prerequisites they wait for, with those prerequisites' titles (three
 /// queries).
-pub async fn load_tasks(db: &impl ConnectionTrait) -> Result<TaskPool, DbErr> {
+pub async fn load_tasks(db: &impl ConnectionTrait) -> ServiceResult<TaskPool> {
     type Row = (i32, String, String, TaskKind, Difficulty, i32, String);
     let rows: Vec<Row> = tasks::Entity::find()
         .select_only()
@@ -358,7 +358,7 @@ pub async fn load_newcomers(
     db: &impl ConnectionTrait,
     which: Which,
     now: DateTime<Utc>,
-) -> Result<Vec<(Newcomer, PersonRef)>, DbErr> {
+) -> ServiceResult<Vec<(Newcomer, PersonRef)>> {
     type Row = (i32, String, Option<String>, Option<String>, i16, i16, i16);
     let rows: Vec<Row> = newcomer_profiles::Entity::find()
         .select_only()
@@ -424,7 +424,7 @@ pub const DECLINED: &str = "declined";
 pub async fn people_where(
     db: &impl ConnectionTrait,
     condition: Condition,
-) -> Result<HashMap<i32, PersonRef>, DbErr> {
+) -> ServiceResult<HashMap<i32, PersonRef>> {
     let rows: Vec<(i32, String, Option<String>, Option<String>)> = users::Entity::find()
         .select_only()
         .column(users::Column::Id)
@@ -445,7 +445,7 @@ pub async fn people_where(
 pub async fn task_refs_where(
     db: &impl ConnectionTrait,
     condition: impl IntoCondition,
-) -> Result<HashMap<i32, TaskRef>, DbErr> {
+) -> ServiceResult<HashMap<i32, TaskRef>> {
     type Row = (i32, String, String, TaskKind, Difficulty, String);
     let rows: Vec<Row> = tasks::Entity::find()
         .select_only()

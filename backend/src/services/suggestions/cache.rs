@@ -8,6 +8,7 @@ use sea_orm::{ConnectionTrait, DbErr};
 
 use super::{Pool, Suggestions, load_pool, suggest_from_pool};
 use crate::domain::matching::score::MatchingConfig;
+use crate::services::ServiceResult;
 use crate::services::pool::{Which, load_newcomers};
 
 /// Counts and newest timestamps of everything the pool is built from.
@@ -17,7 +18,7 @@ pub struct PoolStamp {
     hour: i64,
 }
 
-pub async fn pool_stamp(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<PoolStamp, DbErr> {
+pub async fn pool_stamp(db: &impl ConnectionTrait, now: DateTime<Utc>) -> ServiceResult<PoolStamp> {
     use sea_orm::sea_query::{Alias, Expr, Func, Query, SimpleExpr, SubQueryStatement};
     let aggregate = |table: &str, f: SimpleExpr| -> SimpleExpr {
         SimpleExpr::SubQuery(
@@ -74,7 +75,7 @@ impl PoolCache {
         db: &impl ConnectionTrait,
         stamp: PoolStamp,
         now: DateTime<Utc>,
-    ) -> Result<std::sync::Arc<Pool>, DbErr> {
+    ) -> ServiceResult<std::sync::Arc<Pool>> {
         if let Some((s, pool)) = self.current.read().expect("pool cache lock").as_ref()
             && *s == stamp
         {
@@ -109,7 +110,7 @@ pub async fn suggestions_kept(
     profile_version: &str,
     cfg: &MatchingConfig,
     now: DateTime<Utc>,
-) -> Result<Option<std::sync::Arc<Suggestions>>, DbErr> {
+) -> ServiceResult<Option<std::sync::Arc<Suggestions>>> {
     let stamp = pool_stamp(db, now).await?;
     if let Some((s, v, found)) = kept
         .kept

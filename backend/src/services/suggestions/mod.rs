@@ -5,7 +5,7 @@
 mod cache;
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ConnectionTrait, DbErr};
+use sea_orm::ConnectionTrait;
 use serde::Serialize;
 
 pub use super::pool::{
@@ -16,6 +16,7 @@ use crate::domain::matching::score::{
     AreaNames, Audience, MatchingConfig, Newcomer, Reason, Unplaced,
 };
 use crate::domain::matching::suggest;
+use crate::services::ServiceResult;
 pub use cache::{PoolCache, PoolStamp, SuggestionCache, pool_stamp, suggestions_kept};
 
 /// Everything suggestions are drawn from, loaded once; see [`load_pool`].
@@ -101,7 +102,7 @@ pub async fn suggestions_for(
     newcomer_id: i32,
     cfg: &MatchingConfig,
     now: DateTime<Utc>,
-) -> Result<Option<Suggestions>, DbErr> {
+) -> ServiceResult<Option<Suggestions>> {
     let Some((newcomer, _)) = load_newcomers(db, Which::One(newcomer_id), now)
         .await?
         .into_iter()
@@ -182,7 +183,7 @@ pub fn suggest_from_pool(pool: &Pool, newcomer: &Newcomer, cfg: &MatchingConfig)
 }
 
 /// Approved mentors, open tasks and area names (seven queries).
-pub async fn load_pool(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<Pool, DbErr> {
+pub async fn load_pool(db: &impl ConnectionTrait, now: DateTime<Utc>) -> ServiceResult<Pool> {
     Ok(Pool {
         mentors: load_mentors(db, now).await?,
         tasks: load_tasks(db).await?,
