@@ -156,7 +156,7 @@ fn top(items: &mut Vec<(i64, i32, usize)>, k: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::db::tasks::{Difficulty, TaskState};
+    use crate::domain::task::{Difficulty, TaskState};
     use crate::domain::matching::score::Experience;
 
     fn newcomer() -> Newcomer {

@@ -2,7 +2,7 @@ use proptest::prelude::*;
 
 use super::window::ByOffset;
 use super::*;
-use crate::db::tasks::{Difficulty, TaskState};
+use crate::domain::task::{Difficulty, TaskState};
 use crate::domain::matching::score::{Experience, Mentor, Side, Task, Unplaced, minutes_apart};
 use crate::domain::matching::solver;
 

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::config::MatchingConfig;
 use super::people::Newcomer;
 use super::reasons::hours_text;
-use crate::db::tasks::{Difficulty, TaskState};
+use crate::domain::task::{Difficulty, TaskState};
 
 /// A hard constraint that removes a pair. Each has its own reason, and a stage: the order the checks run in.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::db::tasks::{Difficulty, TaskState};
+use crate::domain::task::{Difficulty, TaskState};
 
 /// Area id to display name, for the reasons.
 pub type AreaNames = HashMap<i32, String>;

@@ -5,7 +5,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use super::exclusion::Unplaced;
-use crate::db::tasks::Difficulty;
+use crate::domain::task::Difficulty;
 
 /// Why a pair scores what it does. Serialised with a `kind` tag for explanations stored as JSON; [`Reason::sentence`]
 /// is the short text people read.

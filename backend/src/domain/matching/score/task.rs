@@ -5,7 +5,7 @@ use super::exclusion::Exclusion;
 use super::mentor::area_name;
 use super::people::{AreaNames, Newcomer, Task, level};
 use super::reasons::{ExperienceFit, Reason};
-use crate::db::tasks::{Difficulty, TaskState};
+use crate::domain::task::{Difficulty, TaskState};
 
 /// The components of an acceptable newcomer–task pair.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,5 +1,5 @@
 use super::*;
-use crate::db::tasks::{Difficulty, TaskState};
+use crate::domain::task::{Difficulty, TaskState};
 
 fn cfg() -> MatchingConfig {
     MatchingConfig::default()
