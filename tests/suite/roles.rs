@@ -285,3 +285,55 @@ async fn the_last_organizer_check_holds_inside_the_transaction() {
         assert_eq!(organizers, 1, "attempt {attempt}");
     }
 }
+
+#[tokio::test]
+async fn a_round_made_before_a_revocation_proposes_nothing_for_the_revoked_mentor_when_sent() {
+    let app = app().await;
+    let org = app.organizer("olga").await;
+    let revoked = matchable(&app, "revoked-mentor", Role::Mentor).await;
+    let newcomer = matchable(&app, "waiting-newcomer", Role::Newcomer).await;
+    let created = rounds::create_round(
+        &app.db,
+        org.user_id.unwrap(),
+        RoundKind::Mentors,
+        &MatchingConfig::default(),
+        Utc::now(),
+    )
+    .await
+    .expect("a round is made");
+    let review = rounds::review_round(&app.db, created.round_id)
+        .await
+        .unwrap();
+    assert!(
+        review
+            .placed
+            .iter()
+            .any(|p| p.newcomer.id == newcomer && p.mentor.as_ref().map(|m| m.id) == Some(revoked)),
+        "the draft pairs the newcomer with the mentor"
+    );
+
+    let res = org
+        .post_form(
+            &format!("/organizer/people/{revoked}/roles"),
+            &[("role", "mentor"), ("action", "revoke")],
+        )
+        .await;
+    assert_eq!(res.status, 303, "{}", res.body);
+
+    let report = rounds::send_round(&app.db, created.round_id, org.user_id.unwrap(), Utc::now())
+        .await
+        .expect("the round is sent");
+    assert_eq!(report.proposed, 0);
+    let skipped: Vec<_> = report
+        .skipped
+        .iter()
+        .map(|s| (s.newcomer.id, s.reason))
+        .collect();
+    assert_eq!(skipped, [(newcomer, rounds::SkipReason::MentorUnavailable)]);
+    let made = mentorships::Entity::find()
+        .filter(mentorships::Column::MentorId.eq(revoked))
+        .count(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(made, 0, "no proposal for a revoked mentor");
+}

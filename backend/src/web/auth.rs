@@ -10,8 +10,8 @@ use tower_sessions::Session;
 
 use crate::app::AppState;
 use crate::auth::USER_ID_KEY;
-use crate::web::error::{AppError, AppResult};
 use crate::services::users as user_service;
+use crate::web::error::{AppError, AppResult};
 use crate::web::extract::Viewer;
 use crate::web::form::Form;
 use crate::web::page::{render, safe_next};

@@ -7,9 +7,9 @@ use std::sync::{Arc, RwLock};
 use minijinja::value::Serde;
 use minijinja::{Value, context};
 
-use crate::web::error::AppResult;
 use crate::services::catalog::{self, AreaOption, CatalogStamp, Listed};
 use crate::templates::Templates;
+use crate::web::error::AppResult;
 
 pub struct RenderedCatalog {
     pub stamp: CatalogStamp,

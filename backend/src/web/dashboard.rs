@@ -9,8 +9,8 @@ use minijinja::value::Serde;
 
 use crate::app::AppState;
 use crate::domain::roles::Role;
-use crate::web::error::AppResult;
 use crate::services::{profiles, suggestions};
+use crate::web::error::AppResult;
 use crate::web::extract::{CurrentUser, Viewer};
 use crate::web::page::render;
 

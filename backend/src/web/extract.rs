@@ -8,8 +8,8 @@ use tower_sessions::Session;
 use crate::app::AppState;
 use crate::auth::USER_ID_KEY;
 use crate::domain::roles::Role;
-use crate::web::error::AppError;
 use crate::services::users::{self, UserWithRoles};
+use crate::web::error::AppError;
 
 /// The person behind the request, if signed in. Costs no query when the request carries no session cookie.
 #[derive(Debug, Clone)]

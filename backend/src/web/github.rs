@@ -14,9 +14,9 @@ use tower_sessions::Session;
 
 use crate::app::AppState;
 use crate::auth::github::{GithubClient, GithubError};
-use crate::web::error::{AppError, AppResult, ErrorPage};
 use crate::services::signin::{self, SignInError};
 use crate::web::auth::start_session;
+use crate::web::error::{AppError, AppResult, ErrorPage};
 use crate::web::page::safe_next;
 
 /// The session key of a sign-in that went to GitHub and has not come back yet.

@@ -9,8 +9,8 @@ use serde::Deserialize;
 
 use crate::app::AppState;
 use crate::domain::roles::{MentorDecision, Role, RoleAction};
-use crate::web::error::AppResult;
 use crate::services::{audit, roles};
+use crate::web::error::AppResult;
 use crate::web::extract::{Organizer, Viewer};
 use crate::web::form::Form;
 use crate::web::page::render;

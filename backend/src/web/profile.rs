@@ -12,8 +12,8 @@ use serde::Deserialize;
 
 use crate::app::AppState;
 use crate::domain::profile::{EXPERIENCE, FieldErrors, LANGUAGES, MentorForm, NewcomerForm};
-use crate::web::error::AppResult;
 use crate::services::{catalog, profiles};
+use crate::web::error::AppResult;
 use crate::web::extract::{CurrentUser, Newcomer, Viewer};
 use crate::web::form::Form;
 use crate::web::page::render;

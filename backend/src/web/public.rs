@@ -7,8 +7,8 @@ use minijinja::value::Serde;
 
 use crate::app::AppState;
 use crate::domain::task::{Difficulty, TaskKind, TaskState};
-use crate::web::error::{AppError, AppResult};
 use crate::services::{catalog, stats};
+use crate::web::error::{AppError, AppResult};
 use crate::web::extract::Viewer;
 use crate::web::page::render;
 

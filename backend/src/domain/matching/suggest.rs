@@ -156,8 +156,8 @@ fn top(items: &mut Vec<(i64, i32, usize)>, k: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::task::{Difficulty, TaskState};
     use crate::domain::matching::score::Experience;
+    use crate::domain::task::{Difficulty, TaskState};
 
     fn newcomer() -> Newcomer {
         Newcomer {

@@ -15,7 +15,10 @@ use super::{INSERT_CHUNK, audit};
 use crate::db::matching_rounds::{RoundKind, RoundState};
 use crate::db::mentorships::MentorshipState;
 use crate::db::newcomer_profiles::NewcomerStatus;
-use crate::db::{matching_rounds, mentorships, newcomer_profiles, round_proposals, users};
+use crate::db::{
+    matching_rounds, mentor_profiles, mentorships, newcomer_profiles, round_proposals, users,
+};
+use crate::domain::roles::MentorStatus;
 use crate::services::pool::{PersonRef, people_where};
 use crate::services::transaction::begin_write;
 use crate::services::{ServiceError, ServiceResult};
@@ -45,6 +48,8 @@ pub enum SkipReason {
     AlreadyHasMentor,
     /// They paused, graduated or withdrew meanwhile.
     NoLongerActive,
+    /// Their mentor was revoked (or declined) after the round was made.
+    MentorUnavailable,
 }
 
 impl SkipReason {
@@ -52,6 +57,7 @@ impl SkipReason {
         match self {
             SkipReason::AlreadyHasMentor => "got a mentor after the round was made",
             SkipReason::NoLongerActive => "is no longer active",
+            SkipReason::MentorUnavailable => "their mentor is no longer an approved mentor",
         }
     }
 }
@@ -116,9 +122,28 @@ pub async fn send_round(
             .await?
             .into_iter()
             .collect();
+        // Mentors still approved. The shared row locks make a revocation running meanwhile wait for this
+        // transaction on PostgreSQL, so its withdrawal of waiting proposals then sees the ones made here (on
+        // SQLite the immediate transaction already serialises the two).
+        let mentors_in_round = round_proposals::Entity::find()
+            .select_only()
+            .column(round_proposals::Column::MentorId)
+            .filter(round_proposals::Column::RoundId.eq(round_id))
+            .into_query();
+        let approved: HashSet<i32> = mentor_profiles::Entity::find()
+            .select_only()
+            .column(mentor_profiles::Column::UserId)
+            .filter(mentor_profiles::Column::Status.eq(MentorStatus::Approved))
+            .filter(mentor_profiles::Column::UserId.in_subquery(mentors_in_round))
+            .lock_shared()
+            .into_tuple::<i32>()
+            .all(&txn)
+            .await?
+            .into_iter()
+            .collect();
         let mut batch = Vec::with_capacity(INSERT_CHUNK);
         for p in placed.iter().filter(|p| active.contains(&p.newcomer_id)) {
-            let Some(mentor_id) = p.mentor_id else {
+            let Some(mentor_id) = p.mentor_id.filter(|m| approved.contains(m)) else {
                 continue;
             };
             batch.push(mentorships::ActiveModel {
@@ -156,10 +181,12 @@ pub async fn send_round(
         )
         .await?;
         for p in placed.iter().filter(|p| !made.contains(&p.newcomer_id)) {
-            let reason = if active.contains(&p.newcomer_id) {
-                SkipReason::AlreadyHasMentor
-            } else {
+            let reason = if !active.contains(&p.newcomer_id) {
                 SkipReason::NoLongerActive
+            } else if !p.mentor_id.is_some_and(|m| approved.contains(&m)) {
+                SkipReason::MentorUnavailable
+            } else {
+                SkipReason::AlreadyHasMentor
             };
             let newcomer = people
                 .get(&p.newcomer_id)

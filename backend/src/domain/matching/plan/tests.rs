@@ -2,9 +2,9 @@ use proptest::prelude::*;
 
 use super::window::ByOffset;
 use super::*;
-use crate::domain::task::{Difficulty, TaskState};
 use crate::domain::matching::score::{Experience, Mentor, Side, Task, Unplaced, minutes_apart};
 use crate::domain::matching::solver;
+use crate::domain::task::{Difficulty, TaskState};
 
 fn newcomer(id: i32, languages: &[&str]) -> Newcomer {
     Newcomer {
