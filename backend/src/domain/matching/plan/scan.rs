@@ -14,6 +14,9 @@ use super::window::ByOffset;
 /// acceptable than kept, and its funnel over every candidate.
 pub struct Scanned {
     pub pairs: Vec<(usize, i64)>,
+    /// The acceptable pairs that were not kept, as (candidate, score), in no order: pricing reads them
+    /// instead of scoring them again.
+    pub rest: Vec<(u32, i32)>,
     pub pruned: bool,
     pub funnel: Funnel,
 }
@@ -104,9 +107,19 @@ impl<'a> Scanner<'a> {
         }
         s.nearby = nearby;
         let pruned = s.pairs.len() > k;
+        let mut rest = Vec::new();
+        if pruned && k > 0 {
+            s.pairs.select_nth_unstable_by_key(k - 1, key);
+            // Scores are small and candidates fewer than 2^32, so the pairs left out keep in 8 bytes each.
+            rest = s.pairs[k..]
+                .iter()
+                .map(|&(score, _, j)| (j as u32, score as i32))
+                .collect();
+        }
         keep_best(&mut s.pairs, k);
         Scanned {
             pairs: s.pairs.iter().map(|&(score, _, j)| (j, score)).collect(),
+            rest,
             pruned,
             funnel,
         }
@@ -125,42 +138,52 @@ impl<'a> Scanner<'a> {
         }
         funnel
     }
+}
 
-    /// Pricing: for each newcomer `who[w]`, who pays `pays[w]` at the mentor prices `prices` (its pair's cost
-    /// plus the price, or the penalty), the acceptable pairs that are cheaper than that (negative reduced cost
-    /// `cost + price - pays`), most improving first, at most `k`, as (candidate, score).
-    pub fn improving(
-        &self,
-        who: &[usize],
-        pays: &[i64],
-        prices: &[i64],
-        max_score: i64,
-        k: usize,
-    ) -> Vec<Vec<(usize, i64)>> {
-        who.par_iter()
-            .zip(pays.par_iter())
-            .map_init(Scratch::default, |s, (&i, &pays)| {
-                let n = &self.newcomers[i];
-                let mut nearby = std::mem::take(&mut s.nearby);
-                let (list, _) = self.reachable(n, &mut nearby);
-                s.pairs.clear();
-                for &j in list {
-                    if let Ok(score) = self.candidates.evaluate(n, j, self.cfg) {
-                        let reduced = max_score - score + prices[j] - pays;
-                        if reduced < 0 {
-                            // Ordered by the reduced cost; `key` sorts the first field descending.
-                            s.pairs.push((-reduced, self.candidates.id(j), j));
-                        }
-                    }
+/// Pricing: for each newcomer `who[w]`, who pays `pays[w]` at the mentor prices `prices` (its pair's cost plus
+/// the price, or the penalty), the pairs of `rest[who[w]]` (its acceptable pairs not yet in the instance) whose
+/// reduced cost `cost + price - pays` is below `margin` (with a margin of 0: the improving ones), most improving
+/// first, at most `k`, as (candidate, score). The pairs returned are taken out of `rest`.
+pub fn improving(
+    rest: &mut [Vec<(u32, i32)>],
+    who: &[usize],
+    pays: &[i64],
+    prices: &[i64],
+    max_score: i64,
+    margin: i64,
+    k: usize,
+) -> Vec<Vec<(usize, i64)>> {
+    let mut lists: Vec<Vec<(u32, i32)>> =
+        who.iter().map(|&i| std::mem::take(&mut rest[i])).collect();
+    let found = lists
+        .par_iter_mut()
+        .zip(pays.par_iter())
+        .map(|(list, &pays)| {
+            let reduced =
+                |&(j, score): &(u32, i32)| max_score - i64::from(score) + prices[j as usize] - pays;
+            // Most improving first; ties by candidate, so a round is the same from one run to the next.
+            let order = |p: &(u32, i32)| (reduced(p), p.0);
+            let mut chosen: Vec<(u32, i32)> = Vec::new();
+            list.retain(|p| {
+                let keep = reduced(p) >= margin;
+                if !keep {
+                    chosen.push(*p);
                 }
-                s.nearby = nearby;
-                keep_best(&mut s.pairs, k);
-                s.pairs
-                    .iter()
-                    // reduced = max_score - score + price - pays = -gain, so this is the pair's score.
-                    .map(|&(gain, _, j)| (j, max_score + prices[j] - pays + gain))
-                    .collect()
-            })
-            .collect()
+                keep
+            });
+            if chosen.len() > k {
+                chosen.select_nth_unstable_by_key(k - 1, order);
+                list.extend(chosen.drain(k..));
+            }
+            chosen.sort_unstable_by_key(order);
+            chosen
+                .into_iter()
+                .map(|(j, score)| (j as usize, i64::from(score)))
+                .collect()
+        })
+        .collect();
+    for (&i, list) in who.iter().zip(lists) {
+        rest[i] = list;
     }
+    found
 }
