@@ -93,9 +93,9 @@ async fn audit_count(app: &TestApp, action: &str) -> u64 {
         .unwrap()
 }
 
-/// The mentor a new mentor round pairs `newcomer` with, if any.
-async fn placed_with(app: &TestApp, organizer: i32, newcomer: i32) -> Option<i32> {
-    let created = rounds::create_round(
+/// A new draft mentor round, by its id.
+async fn draft_round(app: &TestApp, organizer: i32) -> i32 {
+    rounds::create_round(
         &app.db,
         organizer,
         RoundKind::Mentors,
@@ -103,8 +103,13 @@ async fn placed_with(app: &TestApp, organizer: i32, newcomer: i32) -> Option<i32
         Utc::now(),
     )
     .await
-    .expect("a round is made");
-    let review = rounds::review_round(&app.db, created.round_id)
+    .expect("a round is made")
+    .round_id
+}
+
+/// The mentor that round `round_id` pairs `newcomer` with, if any.
+async fn placed_in(app: &TestApp, round_id: i32, newcomer: i32) -> Option<i32> {
+    let review = rounds::review_round(&app.db, round_id)
         .await
         .expect("the round can be reviewed");
     review
@@ -113,6 +118,12 @@ async fn placed_with(app: &TestApp, organizer: i32, newcomer: i32) -> Option<i32
         .find(|p| p.newcomer.id == newcomer)
         .and_then(|p| p.mentor.as_ref())
         .map(|m| m.id)
+}
+
+/// The mentor a new mentor round pairs `newcomer` with, if any.
+async fn placed_with(app: &TestApp, organizer: i32, newcomer: i32) -> Option<i32> {
+    let round_id = draft_round(app, organizer).await;
+    placed_in(app, round_id, newcomer).await
 }
 
 #[tokio::test]
@@ -292,23 +303,10 @@ async fn a_round_made_before_a_revocation_proposes_nothing_for_the_revoked_mento
     let org = app.organizer("olga").await;
     let revoked = matchable(&app, "revoked-mentor", Role::Mentor).await;
     let newcomer = matchable(&app, "waiting-newcomer", Role::Newcomer).await;
-    let created = rounds::create_round(
-        &app.db,
-        org.user_id.unwrap(),
-        RoundKind::Mentors,
-        &MatchingConfig::default(),
-        Utc::now(),
-    )
-    .await
-    .expect("a round is made");
-    let review = rounds::review_round(&app.db, created.round_id)
-        .await
-        .unwrap();
-    assert!(
-        review
-            .placed
-            .iter()
-            .any(|p| p.newcomer.id == newcomer && p.mentor.as_ref().map(|m| m.id) == Some(revoked)),
+    let round_id = draft_round(&app, org.user_id.unwrap()).await;
+    assert_eq!(
+        placed_in(&app, round_id, newcomer).await,
+        Some(revoked),
         "the draft pairs the newcomer with the mentor"
     );
 
@@ -320,7 +318,7 @@ async fn a_round_made_before_a_revocation_proposes_nothing_for_the_revoked_mento
         .await;
     assert_eq!(res.status, 303, "{}", res.body);
 
-    let report = rounds::send_round(&app.db, created.round_id, org.user_id.unwrap(), Utc::now())
+    let report = rounds::send_round(&app.db, round_id, org.user_id.unwrap(), Utc::now())
         .await
         .expect("the round is sent");
     assert_eq!(report.proposed, 0);

@@ -4,18 +4,15 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    QueryTrait,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, QueryTrait};
 use serde::Serialize;
 
-use super::{PendingProposal, mentees, pending_proposals};
+use super::{PendingProposal, of_mentor, pending_proposals};
+use crate::db::mentorships;
 use crate::db::mentorships::MentorshipState;
-use crate::db::{mentorships, users};
 use crate::domain::languages::display_name;
 use crate::services::ServiceResult;
-use crate::services::pool::{PersonRef, areas_of, languages_of, load_area_names, people_where};
+use crate::services::pool::{PersonRef, areas_of, languages_of, load_area_names};
 
 /// A newcomer as the mentor's page shows them.
 #[derive(Debug, Clone, Serialize)]
@@ -63,17 +60,11 @@ pub async fn mentor_desk(db: &impl ConnectionTrait, mentor_id: i32) -> ServiceRe
             )
             .into_query()
     };
-    let active = mentorships::Entity::find()
-        .filter(mentorships::Column::MentorId.eq(mentor_id))
-        .filter(mentorships::Column::State.eq(MentorshipState::Active))
-        .order_by_asc(mentorships::Column::AcceptedAt)
-        .order_by_asc(mentorships::Column::Id)
-        .all(db)
-        .await?;
-    let people = people_where(
+    let (active, people) = of_mentor(
         db,
-        Condition::all()
-            .add(users::Column::Id.in_subquery(mentees(mentor_id, MentorshipState::Active))),
+        mentor_id,
+        MentorshipState::Active,
+        mentorships::Column::AcceptedAt,
     )
     .await?;
     let mut languages = languages_of(db, open_newcomers()).await?;

@@ -9,11 +9,41 @@ pub use desk::{ActiveMentee, MenteeDetails, MentorDesk, ProposalCard, mentor_des
 pub use pending::{PendingProposal, pending_proposals};
 pub use respond::{ProposalResponse, respond_to_proposal};
 
-use sea_orm::sea_query::SelectStatement;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect, QueryTrait};
+use std::collections::HashMap;
 
-use crate::db::mentorships;
+use sea_orm::sea_query::SelectStatement;
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    QueryTrait,
+};
+
 use crate::db::mentorships::MentorshipState;
+use crate::db::{mentorships, users};
+use crate::services::ServiceResult;
+use crate::services::pool::{PersonRef, people_where};
+
+/// A mentor's mentorships in `state`, oldest first by `since` (then id), with their newcomers named: two
+/// queries whatever the numbers.
+async fn of_mentor(
+    db: &impl ConnectionTrait,
+    mentor_id: i32,
+    state: MentorshipState,
+    since: mentorships::Column,
+) -> ServiceResult<(Vec<mentorships::Model>, HashMap<i32, PersonRef>)> {
+    let rows = mentorships::Entity::find()
+        .filter(mentorships::Column::MentorId.eq(mentor_id))
+        .filter(mentorships::Column::State.eq(state))
+        .order_by_asc(since)
+        .order_by_asc(mentorships::Column::Id)
+        .all(db)
+        .await?;
+    let people = people_where(
+        db,
+        Condition::all().add(users::Column::Id.in_subquery(mentees(mentor_id, state))),
+    )
+    .await?;
+    Ok((rows, people))
+}
 
 /// The newcomers of a mentor's mentorships in one state, as a subquery.
 fn mentees(mentor_id: i32, state: MentorshipState) -> SelectStatement {

@@ -1,15 +1,15 @@
 //! A mentor's proposals waiting for an answer.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::ConnectionTrait;
 use serde::Serialize;
 
-use super::mentees;
+use super::of_mentor;
+use crate::db::mentorships;
 use crate::db::mentorships::MentorshipState;
-use crate::db::{mentorships, users};
 use crate::domain::matching::score::{Explanation, Reason};
 use crate::services::ServiceResult;
-use crate::services::pool::{PersonRef, people_where};
+use crate::services::pool::PersonRef;
 
 /// A proposal waiting for a mentor's answer.
 #[derive(Debug, Clone, Serialize)]
@@ -28,17 +28,11 @@ pub async fn pending_proposals(
     db: &impl ConnectionTrait,
     mentor_id: i32,
 ) -> ServiceResult<Vec<PendingProposal>> {
-    let rows = mentorships::Entity::find()
-        .filter(mentorships::Column::MentorId.eq(mentor_id))
-        .filter(mentorships::Column::State.eq(MentorshipState::Proposed))
-        .order_by_asc(mentorships::Column::ProposedAt)
-        .order_by_asc(mentorships::Column::Id)
-        .all(db)
-        .await?;
-    let people = people_where(
+    let (rows, people) = of_mentor(
         db,
-        Condition::all()
-            .add(users::Column::Id.in_subquery(mentees(mentor_id, MentorshipState::Proposed))),
+        mentor_id,
+        MentorshipState::Proposed,
+        mentorships::Column::ProposedAt,
     )
     .await?;
     Ok(rows
