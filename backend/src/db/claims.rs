@@ -19,6 +19,31 @@ pub struct Model {
     pub claimed_at: DateTimeUtc,
     pub expires_at: DateTimeUtc,
     pub ended_at: Option<DateTimeUtc>,
+    /// When the claim was marked as expiring; cleared by progress or an extension.
+    pub warned_at: Option<DateTimeUtc>,
+    /// A claim is extended at most once (by its newcomer's mentor).
+    pub extended_at: Option<DateTimeUtc>,
+    #[sea_orm(column_type = "Text")]
+    pub extend_reason: Option<String>,
+    /// When the newcomer marked the work done; the claim then waits for confirmation and no longer expires.
+    pub done_at: Option<DateTimeUtc>,
+    #[sea_orm(column_type = "Text")]
+    pub evidence_url: Option<String>,
+    /// Why a released claim ended, when an organizer ended it.
+    #[sea_orm(column_type = "Text")]
+    pub ended_reason: Option<String>,
+}
+
+impl Model {
+    /// The facts the claim's rules read (see `domain::claims`).
+    pub fn facts(&self) -> crate::domain::claims::ClaimFacts {
+        crate::domain::claims::ClaimFacts {
+            state: self.state,
+            warned: self.warned_at.is_some(),
+            extended: self.extended_at.is_some(),
+            done: self.done_at.is_some(),
+        }
+    }
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

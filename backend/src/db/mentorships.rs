@@ -1,9 +1,9 @@
 use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
 
-pub use crate::domain::mentorship::MentorshipState;
+pub use crate::domain::mentorship::{MentorshipOrigin, MentorshipState};
 
-text_column_enum!(MentorshipState);
+text_column_enum!(MentorshipState, MentorshipOrigin);
 
 /// At most one `proposed` or `active` row per newcomer, enforced by the partial unique index
 /// `mentorships_one_open_per_newcomer`: an insert that would break it fails with a unique
@@ -27,6 +27,13 @@ pub struct Model {
     /// Short free text: "declined", "completed", "withdrawn", "reassigned", ...
     #[sea_orm(column_type = "Text")]
     pub ended_reason: Option<String>,
+    pub origin: MentorshipOrigin,
+    /// What the newcomer wrote when asking for this mentor.
+    #[sea_orm(column_type = "Text")]
+    pub request_message: Option<String>,
+    /// What the mentor wrote when answering a request.
+    #[sea_orm(column_type = "Text")]
+    pub response_message: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -32,6 +32,9 @@ pub struct Model {
     pub state: TaskState,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// When an organizer last edited the task in the site: a later import reports a conflict for it instead of
+    /// overwriting the edit.
+    pub site_edited_at: Option<DateTimeUtc>,
 }
 
 impl Model {

@@ -53,6 +53,10 @@ fn enum_spellings_agree() {
         mentorships::MentorshipState,
         claims::ClaimState,
         email_outbox::OutboxState,
+        mentorships::MentorshipOrigin,
+        task_offers::OfferState,
+        events::EventKind,
+        jobs::JobState,
     );
 }
 
@@ -73,6 +77,7 @@ fn task_lists_are_split() {
         state: tasks::TaskState::Open,
         created_at: Utc::now(),
         updated_at: Utc::now(),
+        site_edited_at: None,
     };
     assert_eq!(task.skills().collect::<Vec<_>>(), ["rust", "c", "kernel"]);
     assert_eq!(
@@ -294,6 +299,7 @@ async fn round_trip(db: &DatabaseConnection) {
         state: Set(tasks::TaskState::Open),
         created_at: Set(at(9)),
         updated_at: Set(at(9)),
+        site_edited_at: Set(Some(at(10))),
     };
     let first = put(db, task("first")).await;
     let second = put(db, task("second")).await;
@@ -363,6 +369,9 @@ async fn round_trip(db: &DatabaseConnection) {
             accepted_at: Set(None),
             ended_at: Set(None),
             ended_reason: Set(None),
+            origin: Set(mentorships::MentorshipOrigin::Request),
+            request_message: Set(Some("Could you mentor me?".into())),
+            response_message: Set(None),
         },
     )
     .await;
@@ -375,6 +384,12 @@ async fn round_trip(db: &DatabaseConnection) {
         claimed_at: Set(at(12)),
         expires_at: Set(at(20)),
         ended_at: Set(None),
+        warned_at: Set(Some(at(15))),
+        extended_at: Set(Some(at(16))),
+        extend_reason: Set(Some("travelling".into())),
+        done_at: Set(None),
+        evidence_url: Set(None),
+        ended_reason: Set(None),
     };
     let active = put(db, claim(first.id)).await;
     // The race the partial index exists for, as the application will see it.
@@ -462,6 +477,66 @@ async fn round_trip(db: &DatabaseConnection) {
             subject: Set(format!("round:{}", round.id)),
             details: Set("{}".into()),
             at: Set(at(11)),
+        },
+    )
+    .await;
+
+    let offer = put(
+        db,
+        task_offers::ActiveModel {
+            id: NotSet,
+            round_id: Set(round.id),
+            task_id: Set(second.id),
+            newcomer_id: Set(ann.id),
+            state: Set(task_offers::OfferState::Open),
+            score: Set(80),
+            explanation: Set("{}".into()),
+            created_at: Set(at(12)),
+            answered_at: Set(None),
+        },
+    )
+    .await;
+    put(
+        db,
+        mentor_passes::ActiveModel {
+            mentor_id: Set(bob.id),
+            newcomer_id: Set(ann.id),
+            until: Set(at(23)),
+        },
+    )
+    .await;
+    let event = put(
+        db,
+        events::ActiveModel {
+            id: NotSet,
+            kind: Set(events::EventKind::Claimed),
+            actor_id: Set(Some(ann.id)),
+            person_id: Set(ann.id),
+            other_id: Set(Some(bob.id)),
+            task_id: Set(Some(first.id)),
+            claim_id: Set(Some(active.id)),
+            mentorship_id: Set(Some(mentorship.id)),
+            details: Set("{}".into()),
+            at: Set(at(12)),
+        },
+    )
+    .await;
+    let job = put(
+        db,
+        jobs::ActiveModel {
+            id: NotSet,
+            kind: Set("claim.expire".into()),
+            payload: Set("{\"claim_id\":1}".into()),
+            dedup_key: Set(Some("claim:1:expire".into())),
+            state: Set(jobs::JobState::Pending),
+            run_at: Set(at(20)),
+            attempts: Set(0),
+            max_attempts: Set(5),
+            last_error: Set(None),
+            locked_by: Set(Some("worker-1".into())),
+            locked_until: Set(Some(at(21))),
+            created_at: Set(at(12)),
+            finished_at: Set(None),
         },
     )
     .await;
@@ -554,6 +629,10 @@ async fn round_trip(db: &DatabaseConnection) {
     every_value!(db, mentorship, mentorships.state: mentorships::MentorshipState);
     every_value!(db, active, claims.state: claims::ClaimState);
     every_value!(db, due_mail, email_outbox.state: email_outbox::OutboxState);
+    every_value!(db, mentorship, mentorships.origin: mentorships::MentorshipOrigin);
+    every_value!(db, offer, task_offers.state: task_offers::OfferState);
+    every_value!(db, event, events.kind: events::EventKind);
+    every_value!(db, job, jobs.state: jobs::JobState);
 
     // Deleting a user takes what they own and keeps what others need.
     users::Entity::delete_by_id(ann.id)

@@ -17,3 +17,15 @@ domain_enum! {
         Decline = "decline",
     }
 }
+
+domain_enum! {
+    /// How a mentorship began.
+    pub enum MentorshipOrigin ("mentorship origin") {
+        /// An organizer's matching round proposed it; the mentor answers.
+        Round = "round",
+        /// The newcomer asked for this mentor from their suggestions; the mentor answers.
+        Request = "request",
+        /// The mentor claimed the newcomer from their queue; it starts at once.
+        Queue = "queue",
+    }
+}

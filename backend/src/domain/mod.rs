@@ -5,6 +5,8 @@ pub mod catalog;
 pub mod claims;
 pub mod email;
 pub mod enums;
+pub mod events;
+pub mod jobs;
 pub mod languages;
 pub mod matching;
 pub mod mentorship;
