@@ -8,18 +8,14 @@ use chrono::Utc;
 use onramp::db::matching_rounds::{RoundKind, RoundState};
 use onramp::db::mentorships::MentorshipState;
 use onramp::db::user_roles::Role;
-use onramp::db::{
-    audit_log, matching_rounds, mentor_profiles, mentorships, newcomer_profiles, users,
-};
+use onramp::db::{audit_log, matching_rounds, mentorships, newcomer_profiles, users};
 use onramp::domain::matching::score::{MatchingConfig, Reason, Unplaced};
 use onramp::services::ServiceError;
 use onramp::services::catalog;
 use onramp::services::mentorships as mentoring;
 use onramp::services::rounds::{self, ProposalView, RoundReview, SkipReason};
 use onramp::services::suggestions;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, Set,
-};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 use crate::support::{TestApp, factory};
 
@@ -65,15 +61,9 @@ async fn mentor(app: &TestApp, p: Person<'_>, capacity: i16) -> i32 {
         .id
 }
 
+/// The mentor changes how many mentees they take at once.
 async fn set_capacity(app: &TestApp, mentor_id: i32, capacity: i16) {
-    let profile = mentor_profiles::Entity::find_by_id(mentor_id)
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap();
-    let mut am = profile.into_active_model();
-    am.capacity = Set(capacity);
-    am.update(&app.db).await.expect("set capacity");
+    factory::edit_mentor_profile(app, mentor_id, |p| p.capacity = capacity).await;
 }
 
 async fn organizer(app: &TestApp) -> i32 {
@@ -331,22 +321,11 @@ async fn paused_newcomers_and_unavailable_mentors_stay_out_of_a_round() {
     let c = cast(&app).await;
     let org = organizer(&app).await;
     // m-block stops accepting; ben pauses.
-    let profile = mentor_profiles::Entity::find_by_id(c.m_block)
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap();
-    let mut am = profile.into_active_model();
-    am.accepting = Set(false);
-    am.update(&app.db).await.unwrap();
-    let profile = newcomer_profiles::Entity::find_by_id(c.ben)
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap();
-    let mut am = profile.into_active_model();
-    am.status = Set(newcomer_profiles::NewcomerStatus::Paused);
-    am.update(&app.db).await.unwrap();
+    factory::edit_mentor_profile(&app, c.m_block, |p| p.accepting = false).await;
+    factory::edit_newcomer_profile(&app, c.ben, |p| {
+        p.status = newcomer_profiles::NewcomerStatus::Paused;
+    })
+    .await;
 
     let created = rounds::create_round(&app.db, org, RoundKind::Mentors, &cfg(), Utc::now())
         .await

@@ -19,8 +19,9 @@ use onramp::db::user_roles::Role;
 use onramp::db::{areas, mentorships, users};
 use onramp::domain::matching::score::MatchingConfig;
 use onramp::domain::people::{MentorDef, NewcomerDef, Person};
+use onramp::domain::profile::{MentorProfile, NewcomerProfile};
 use onramp::services::mentorships as mentoring;
-use onramp::services::{demo_people, rounds};
+use onramp::services::{demo_people, profiles, rounds};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
 
 use super::{Actor, TestApp};
@@ -323,4 +324,39 @@ pub async fn mentorship_paired_by_hand(
     .insert(&app.db)
     .await
     .expect("write the mentorship")
+}
+
+/// Mentor `id` edits their mentor profile as the profile page does: the form as it stands, changed by `edit`,
+/// validated and saved by the profiles service (which keeps the application's status).
+pub async fn edit_mentor_profile(app: &TestApp, id: i32, edit: impl FnOnce(&mut MentorProfile)) {
+    let (form, _) = profiles::mentor_form(&app.db, id)
+        .await
+        .expect("read the mentor profile");
+    let known = profiles::area_slugs(&app.db).await.expect("the areas");
+    let mut profile = form
+        .validate(&known)
+        .unwrap_or_else(|e| panic!("the saved mentor profile is valid: {e:?}"));
+    edit(&mut profile);
+    profiles::save_mentor(&app.db, id, &profile, Utc::now())
+        .await
+        .expect("save the mentor profile");
+}
+
+/// Newcomer `id` edits their profile as the profile page does (see `edit_mentor_profile`).
+pub async fn edit_newcomer_profile(
+    app: &TestApp,
+    id: i32,
+    edit: impl FnOnce(&mut NewcomerProfile),
+) {
+    let (form, _) = profiles::newcomer_form(&app.db, id)
+        .await
+        .expect("read the newcomer profile");
+    let known = profiles::area_slugs(&app.db).await.expect("the areas");
+    let mut profile = form
+        .validate(&known)
+        .unwrap_or_else(|e| panic!("the saved newcomer profile is valid: {e:?}"));
+    edit(&mut profile);
+    profiles::save_newcomer(&app.db, id, &profile, Utc::now())
+        .await
+        .expect("save the newcomer profile");
 }
