@@ -183,7 +183,7 @@ async fn a_new_person_signs_up_as_a_newcomer_under_a_fresh_session_and_no_token_
         "Complete your profile"
     );
 
-    // Neither the token nor the PKCE verifier outlives the sign-in.
+    // Neither the token nor the PKCE verifier outlives the sign-in: every stored row, as text, is searched.
     let tokens = fake.issued_tokens();
     assert_eq!(tokens.len(), 1);
     let stored: Vec<String> = sessions::Entity::find()
