@@ -241,6 +241,7 @@ async fn a_bad_catalog_is_refused_whole_with_every_problem_named() {
         .expect_err("refused")
         .to_string();
     let bad = dir.path().join("tasks/zz-bad.toml").display().to_string();
+    // The import's error is plain text, one "file:line: problem" per problem; no page is involved.
     assert!(err.contains("nothing was imported"), "{err}");
     assert!(
         err.contains(&format!("{bad}:1: `{first_slug}`: duplicate task slug")),

@@ -12,7 +12,7 @@ use onramp::services::signin;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 use crate::support::fake_github::{Email, FakeGithub};
-use crate::support::{Actor, Page, TestApp, html_escape};
+use crate::support::{Actor, Page, TestApp, factory, time_passes};
 
 async fn app_with(fake: &FakeGithub) -> TestApp {
     TestApp::builder().with_github(fake).start().await
@@ -175,14 +175,15 @@ async fn a_new_person_signs_up_as_a_newcomer_under_a_fresh_session_and_no_token_
         .expect("the new session is stored");
     assert_eq!(session.user_id, Some(user.id));
 
-    actor
-        .get("/dashboard")
-        .await
-        .assert_contains("Welcome, Octo Newcomer")
-        .assert_contains("Signed in as <strong>octo-newcomer</strong>")
-        .assert_contains("Complete your profile");
+    let dashboard = actor.get("/dashboard").await;
+    assert_eq!(dashboard.heading(), "Welcome, Octo Newcomer");
+    assert_eq!(dashboard.signed_in_as(), "octo-newcomer");
+    assert_eq!(
+        dashboard.select_text("main a.button[href=\"/profile\"]"),
+        "Complete your profile"
+    );
 
-    // Neither the token nor the PKCE verifier outlives the sign-in.
+    // Neither the token nor the PKCE verifier outlives the sign-in: every stored row, as text, is searched.
     let tokens = fake.issued_tokens();
     assert_eq!(tokens.len(), 1);
     let stored: Vec<String> = sessions::Entity::find()
@@ -240,10 +241,10 @@ async fn signing_in_again_updates_the_profile_and_never_duplicates() {
     assert_eq!(again.email.as_deref(), Some("renamed@example.org"));
     assert_eq!(again.created_at, first.created_at);
     assert_eq!(roles_of(&app, again.id).await, vec![Role::Newcomer]);
-    browser
-        .get("/dashboard")
-        .await
-        .assert_contains("Signed in as <strong>octo-renamed</strong>");
+    assert_eq!(
+        browser.get("/dashboard").await.signed_in_as(),
+        "octo-renamed"
+    );
 }
 
 #[tokio::test]
@@ -340,7 +341,14 @@ async fn configured_organizers_become_organizers_once_with_an_audit_entry() {
         details,
         serde_json::json!({ "role": "organizer", "source": "configuration" })
     );
-    actor.get("/dashboard").await.assert_contains("organizer");
+    let dashboard = actor.get("/dashboard").await;
+    assert!(
+        dashboard
+            .select_all("main h2")
+            .contains(&"Organizing".to_string()),
+        "the dashboard has the organizer's section: {}",
+        dashboard.body
+    );
 
     // Already an organizer: signing in again grants and records nothing more.
     assert_eq!(
@@ -498,13 +506,8 @@ async fn an_existing_person_listed_as_organizer_gains_the_role_at_sign_in() {
         .config(|c| c.organizers = vec!["late-organizer".into()])
         .start()
         .await;
-    let existing = app.create_user("late-organizer", &[Role::Mentor]).await;
-    let mut am: users::ActiveModel = existing.clone().into();
-    am.github_id = sea_orm::Set(Some(90));
-    am.is_demo = sea_orm::Set(false);
-    sea_orm::ActiveModelTrait::update(am, &app.db)
-        .await
-        .unwrap();
+    let existing = factory::mentor(&app, "late-organizer").create().await;
+    let existing = factory::signed_up_with_github(&app, existing, 90).await;
 
     let page = sign_in(&app, &fake, &app.anonymous(), "/").await;
     assert_eq!(page.status, 303, "{}", page.body);
@@ -529,8 +532,10 @@ async fn declining_on_github_says_so_and_creates_nothing() {
     let app = app_with(&fake).await;
     let page = sign_in(&app, &fake, &app.anonymous(), "/dashboard").await;
     assert_eq!(page.status, 403);
-    page.assert_contains("Sign-in cancelled")
-        .assert_contains("You did not allow Onramp to read your GitHub profile");
+    page.assert_error_page(
+        "Sign-in cancelled",
+        "You did not allow Onramp to read your GitHub profile",
+    );
     assert_untouched(&app, &page).await;
     assert!(fake.issued_tokens().is_empty());
 }
@@ -543,8 +548,10 @@ async fn a_callback_without_a_sign_in_started_in_this_browser_is_refused() {
     // A different browser (no session) brings the same answer: e.g. a link planted by someone else.
     let page = app.anonymous().get(&callback).await;
     assert_eq!(page.status, 400);
-    page.assert_contains("This sign-in link is no longer valid")
-        .assert_contains("start again from the sign-in page");
+    page.assert_error_page(
+        "This sign-in link is no longer valid",
+        "start again from the sign-in page",
+    );
     assert_untouched(&app, &page).await;
     assert!(fake.issued_tokens().is_empty(), "GitHub was never asked");
 }
@@ -558,13 +565,13 @@ async fn a_missing_or_wrong_state_is_refused_and_spends_the_attempt() {
         let callback = approved_callback(&app, &fake, &actor).await;
         let page = actor.get(&with_param(&callback, "state", state)).await;
         assert_eq!(page.status, 400, "state {state:?}: {}", page.body);
-        page.assert_contains("This sign-in link is not yours");
+        page.assert_error_page("This sign-in link is not yours", "refused");
         assert_untouched(&app, &page).await;
 
         // The pending sign-in was used up: even the right answer is no good now.
         let retry = actor.get(&callback).await;
         assert_eq!(retry.status, 400);
-        retry.assert_contains("This sign-in link is no longer valid");
+        retry.assert_error_page("This sign-in link is no longer valid", "already used");
         assert_untouched(&app, &retry).await;
     }
     assert!(fake.issued_tokens().is_empty());
@@ -579,7 +586,7 @@ async fn a_state_is_good_for_one_sign_in_only() {
     assert_eq!(actor.get(&callback).await.status, 303);
     let replay = actor.get(&callback).await;
     assert_eq!(replay.status, 400);
-    replay.assert_contains("This sign-in link is no longer valid");
+    replay.assert_error_page("This sign-in link is no longer valid", "already used");
     assert_eq!(user_count(&app).await, 1);
     assert_eq!(
         fake.issued_tokens().len(),
@@ -596,24 +603,12 @@ async fn a_sign_in_left_pending_longer_than_github_keeps_codes_is_refused() {
     let to_github = start(&actor, "/dashboard").await;
     let id = session_cookie(&to_github);
     // Eleven minutes pass at GitHub's consent page.
-    let row = sessions::Entity::find_by_id(id.clone())
-        .one(&app.db)
-        .await
-        .unwrap()
-        .expect("the pending sign-in is in the session");
-    let mut data: serde_json::Value = serde_json::from_str(&row.data).unwrap();
-    let started = &mut data["github_signin"]["started_at"];
-    *started = (started.as_i64().unwrap() - 11 * 60).into();
-    let mut am: sessions::ActiveModel = row.into();
-    am.data = sea_orm::Set(data.to_string());
-    sea_orm::ActiveModelTrait::update(am, &app.db)
-        .await
-        .unwrap();
+    time_passes::pending_github_signin_aged(&app, &id, chrono::Duration::minutes(11)).await;
 
     let back = fake.visit(to_github.location().unwrap()).await;
     let page = actor.get(&local(&app, &back)).await;
     assert_eq!(page.status, 400, "{}", page.body);
-    page.assert_contains("This sign-in took too long");
+    page.assert_error_page("This sign-in took too long", "More than ten minutes passed");
     assert_untouched(&app, &page).await;
     assert!(fake.issued_tokens().is_empty());
 }
@@ -628,8 +623,7 @@ async fn a_code_github_refuses_ends_on_a_clear_page() {
         .get(&with_param(&callback, "code", "fakecode-forged"))
         .await;
     assert_eq!(page.status, 400, "{}", page.body);
-    page.assert_contains("GitHub did not accept this sign-in")
-        .assert_contains("Nothing was saved");
+    page.assert_error_page("GitHub did not accept this sign-in", "Nothing was saved");
     assert_eq!(fake.refusals(), vec!["bad_verification_code: code"]);
     assert_untouched(&app, &page).await;
 }
@@ -653,7 +647,10 @@ async fn a_code_injected_into_another_browser_fails_the_pkce_check() {
         .get(&with_param(&victim_callback, "code", &attacker_code))
         .await;
     assert_eq!(page.status, 400, "{}", page.body);
-    page.assert_contains("GitHub did not accept this sign-in");
+    page.assert_error_page(
+        "GitHub did not accept this sign-in",
+        "GitHub refused the sign-in code",
+    );
     assert_eq!(
         fake.refusals(),
         vec!["bad_verification_code: code_verifier"]
@@ -671,8 +668,10 @@ async fn an_account_without_a_verified_email_is_told_to_verify_one() {
     let app = app_with(&fake).await;
     let page = sign_in(&app, &fake, &app.anonymous(), "/dashboard").await;
     assert_eq!(page.status, 403);
-    page.assert_contains("A verified email address is needed")
-        .assert_contains("Verify an address in your GitHub settings");
+    page.assert_error_page(
+        "A verified email address is needed",
+        "Verify an address in your GitHub settings",
+    );
     assert_untouched(&app, &page).await;
 }
 
@@ -694,14 +693,14 @@ async fn a_slow_github_times_out_with_a_clear_page() {
         "the app gave up first"
     );
     assert_eq!(page.status, 504);
-    page.assert_contains("GitHub is taking too long")
-        .assert_contains("Request id");
+    page.assert_error_page("GitHub is taking too long", "nothing was saved");
+    assert!(page.request_id().is_some(), "{}", page.body);
     assert_untouched(&app, &page).await;
 
     // The attempt is spent even though the response was a server error.
     let retry = actor.get(&callback).await;
     assert_eq!(retry.status, 400);
-    retry.assert_contains("This sign-in link is no longer valid");
+    retry.assert_error_page("This sign-in link is no longer valid", "already used");
 }
 
 #[tokio::test]
@@ -711,9 +710,8 @@ async fn github_api_errors_end_on_a_clear_page() {
     let app = app_with(&fake).await;
     let page = sign_in(&app, &fake, &app.anonymous(), "/dashboard").await;
     assert_eq!(page.status, 502);
-    page.assert_contains("GitHub could not be reached")
-        .assert_contains("nothing was saved")
-        .assert_lacks("gho_fake");
+    page.assert_error_page("GitHub could not be reached", "nothing was saved")
+        .assert_not_leaked("gho_fake");
     assert_untouched(&app, &page).await;
 }
 
@@ -727,10 +725,10 @@ async fn wrong_client_credentials_are_an_error_on_our_side() {
         .await;
     let page = sign_in(&app, &fake, &app.anonymous(), "/dashboard").await;
     assert_eq!(page.status, 500);
-    page.assert_contains("Something went wrong on our side")
-        .assert_contains("Request id")
-        .assert_lacks("rotated-and-forgotten")
-        .assert_lacks("incorrect_client_credentials");
+    page.assert_error_page("Something went wrong on our side", "has been logged")
+        .assert_not_leaked("rotated-and-forgotten")
+        .assert_not_leaked("incorrect_client_credentials");
+    assert!(page.request_id().is_some(), "{}", page.body);
     assert_eq!(
         fake.refusals(),
         vec!["incorrect_client_credentials: credentials"]
@@ -761,12 +759,10 @@ async fn with_github_configured_the_sign_in_page_offers_github_and_demo_sign_in_
     let anon = app.anonymous();
     let page = anon.get("/signin?next=%2Fcatalog%3Fkind%3Ddriver").await;
     assert_eq!(page.status, 200);
-    // `next` is URL-encoded into the link (then HTML-escaped, which a browser undoes).
-    page.assert_contains(&format!(
-        "href=\"/auth/github?next={}\"",
-        html_escape("/catalog%3Fkind%3Ddriver")
-    ))
-    .assert_lacks("/signin/demo");
+    // `next` is URL-encoded into the link (and HTML-escaped in the markup, which parsing undoes).
+    let github = page.attrs("main a.button", "href");
+    assert_eq!(github, vec!["/auth/github?next=/catalog%3Fkind%3Ddriver"]);
+    page.assert_no_selector("form[action=\"/signin/demo\"], a[href^=\"/signin/demo\"]");
     let demo = anon
         .post_form("/signin/demo", &[("login", "octo-newcomer")])
         .await;
@@ -784,7 +780,7 @@ async fn in_demo_mode_the_github_routes_do_not_exist() {
     ] {
         let page = anon.get(path).await;
         assert_eq!(page.status, 404, "{path}");
-        page.assert_contains("Page not found");
+        page.assert_error_page("Page not found", "There is nothing at this address");
     }
 }
 
@@ -815,9 +811,7 @@ async fn github_sign_in_is_rate_limited_per_address() {
     assert_eq!(actor.get("/auth/github").await.status, 303);
     let limited = actor.get("/auth/github").await;
     assert_eq!(limited.status, 429);
-    limited
-        .assert_contains("Too many sign-in attempts")
-        .assert_contains("Please wait");
+    limited.assert_error_page("Too many sign-in attempts", "Please wait");
     let callback = actor.get("/auth/github/callback?code=x&state=y").await;
     assert_eq!(callback.status, 429, "the callback shares the budget");
 
@@ -852,5 +846,5 @@ async fn demo_sign_in_is_rate_limited_too() {
         .post_form("/signin/demo", &[("login", "rate-tester")])
         .await;
     assert_eq!(page.status, 429);
-    page.assert_contains("Too many sign-in attempts");
+    page.assert_error_page("Too many sign-in attempts", "Please wait");
 }

@@ -8,21 +8,16 @@ use chrono::Utc;
 use onramp::db::matching_rounds::{RoundKind, RoundState};
 use onramp::db::mentorships::MentorshipState;
 use onramp::db::user_roles::Role;
-use onramp::db::{
-    areas, audit_log, matching_rounds, mentor_profiles, mentorships, newcomer_profiles, user_areas,
-    user_languages, users,
-};
+use onramp::db::{audit_log, matching_rounds, mentorships, newcomer_profiles, users};
 use onramp::domain::matching::score::{MatchingConfig, Reason, Unplaced};
 use onramp::services::ServiceError;
 use onramp::services::catalog;
 use onramp::services::mentorships as mentoring;
 use onramp::services::rounds::{self, ProposalView, RoundReview, SkipReason};
 use onramp::services::suggestions;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, Set,
-};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
-use crate::support::TestApp;
+use crate::support::{TestApp, factory};
 
 /// A test app whose matching pool holds only the people each test makes: the demo people are removed.
 async fn app() -> TestApp {
@@ -42,37 +37,16 @@ struct Person<'a> {
     timezone: &'a str,
 }
 
-/// A user with the role's default profile, then the languages, areas and time zone matching looks at.
+/// A user with the role's default profile, and the languages, areas and time zone matching looks at.
 async fn person(app: &TestApp, p: Person<'_>, role: Role) -> i32 {
-    let user = app.create_user(p.login, &[role]).await;
-    let mut am = user.clone().into_active_model();
-    am.timezone = Set(Some(p.timezone.to_string()));
-    am.update(&app.db).await.expect("set time zone");
-    for l in p.languages {
-        user_languages::ActiveModel {
-            user_id: Set(user.id),
-            language: Set(l.to_string()),
-        }
-        .insert(&app.db)
-        .await
-        .expect("add language");
-    }
-    for slug in p.areas {
-        let area = areas::Entity::find()
-            .filter(areas::Column::Slug.eq(*slug))
-            .one(&app.db)
-            .await
-            .unwrap()
-            .unwrap_or_else(|| panic!("the catalog has area {slug}"));
-        user_areas::ActiveModel {
-            user_id: Set(user.id),
-            area_id: Set(area.id),
-        }
-        .insert(&app.db)
-        .await
-        .expect("add area");
-    }
-    user.id
+    person_factory(app, &p, role).create().await.id
+}
+
+fn person_factory<'a>(app: &'a TestApp, p: &Person<'_>, role: Role) -> factory::PersonFactory<'a> {
+    factory::person(app, p.login, &[role])
+        .languages(p.languages)
+        .areas(p.areas)
+        .timezone(p.timezone)
 }
 
 async fn newcomer(app: &TestApp, p: Person<'_>) -> i32 {
@@ -80,20 +54,16 @@ async fn newcomer(app: &TestApp, p: Person<'_>) -> i32 {
 }
 
 async fn mentor(app: &TestApp, p: Person<'_>, capacity: i16) -> i32 {
-    let id = person(app, p, Role::Mentor).await;
-    set_capacity(app, id, capacity).await;
-    id
+    person_factory(app, &p, Role::Mentor)
+        .capacity(capacity)
+        .create()
+        .await
+        .id
 }
 
+/// The mentor changes how many mentees they take at once.
 async fn set_capacity(app: &TestApp, mentor_id: i32, capacity: i16) {
-    let profile = mentor_profiles::Entity::find_by_id(mentor_id)
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap();
-    let mut am = profile.into_active_model();
-    am.capacity = Set(capacity);
-    am.update(&app.db).await.expect("set capacity");
+    factory::edit_mentor_profile(app, mentor_id, |p| p.capacity = capacity).await;
 }
 
 async fn organizer(app: &TestApp) -> i32 {
@@ -351,22 +321,11 @@ async fn paused_newcomers_and_unavailable_mentors_stay_out_of_a_round() {
     let c = cast(&app).await;
     let org = organizer(&app).await;
     // m-block stops accepting; ben pauses.
-    let profile = mentor_profiles::Entity::find_by_id(c.m_block)
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap();
-    let mut am = profile.into_active_model();
-    am.accepting = Set(false);
-    am.update(&app.db).await.unwrap();
-    let profile = newcomer_profiles::Entity::find_by_id(c.ben)
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap();
-    let mut am = profile.into_active_model();
-    am.status = Set(newcomer_profiles::NewcomerStatus::Paused);
-    am.update(&app.db).await.unwrap();
+    factory::edit_mentor_profile(&app, c.m_block, |p| p.accepting = false).await;
+    factory::edit_newcomer_profile(&app, c.ben, |p| {
+        p.status = newcomer_profiles::NewcomerStatus::Paused;
+    })
+    .await;
 
     let created = rounds::create_round(&app.db, org, RoundKind::Mentors, &cfg(), Utc::now())
         .await
@@ -388,22 +347,7 @@ async fn paused_newcomers_and_unavailable_mentors_stay_out_of_a_round() {
 
     // Once m-pci's place is taken by an active mentorship, nobody who fits has room at all.
     let zed = app.create_user("zed", &[Role::Newcomer]).await.id;
-    mentorships::ActiveModel {
-        newcomer_id: Set(zed),
-        mentor_id: Set(c.m_pci),
-        state: Set(MentorshipState::Active),
-        score: Set(0),
-        explanation: Set("{}".into()),
-        round_id: Set(None),
-        proposed_at: Set(Utc::now()),
-        accepted_at: Set(Some(Utc::now())),
-        ended_at: Set(None),
-        ended_reason: Set(None),
-        ..Default::default()
-    }
-    .insert(&app.db)
-    .await
-    .unwrap();
+    factory::mentorship_paired_by_hand(&app, zed, c.m_pci, MentorshipState::Active).await;
     let created = rounds::create_round(&app.db, org, RoundKind::Mentors, &cfg(), Utc::now())
         .await
         .unwrap();
@@ -429,22 +373,7 @@ async fn sending_proposes_mentorships_once_and_skips_who_got_a_mentor_meanwhile(
         .unwrap();
 
     // Between creating and sending, an organizer pairs ben with m-far by hand.
-    mentorships::ActiveModel {
-        newcomer_id: Set(c.ben),
-        mentor_id: Set(c.m_far),
-        state: Set(MentorshipState::Proposed),
-        score: Set(0),
-        explanation: Set("{}".into()),
-        round_id: Set(None),
-        proposed_at: Set(Utc::now()),
-        accepted_at: Set(None),
-        ended_at: Set(None),
-        ended_reason: Set(None),
-        ..Default::default()
-    }
-    .insert(&app.db)
-    .await
-    .unwrap();
+    factory::mentorship_paired_by_hand(&app, c.ben, c.m_far, MentorshipState::Proposed).await;
 
     let report = rounds::send_round(&app.db, created.round_id, org, Utc::now())
         .await
@@ -642,26 +571,13 @@ async fn a_task_round_never_proposes_a_blocked_task_nor_one_task_twice() {
     let mut ids = Vec::new();
     for k in 0..90 {
         let login = format!("keen-{k:02}");
-        let id = newcomer(
-            &app,
-            Person {
-                login: &login,
-                languages: &["en"],
-                areas: &["gpu-nova"],
-                timezone: "Europe/Berlin",
-            },
-        )
-        .await;
-        let profile = newcomer_profiles::Entity::find_by_id(id)
-            .one(&app.db)
-            .await
-            .unwrap()
-            .unwrap();
-        let mut am = profile.into_active_model();
-        am.rust_experience = Set((k % 4) as i16);
-        am.kernel_experience = Set((k % 3) as i16);
-        am.update(&app.db).await.unwrap();
-        ids.push(id);
+        let keen = factory::newcomer(&app, &login)
+            .languages(&["en"])
+            .areas(&["gpu-nova"])
+            .experience((k % 4) as i16, (k % 3) as i16)
+            .create()
+            .await;
+        ids.push(keen.id);
     }
     let created = rounds::create_round(&app.db, org, RoundKind::Tasks, &cfg(), Utc::now())
         .await

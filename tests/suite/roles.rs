@@ -7,13 +7,13 @@ use onramp::db::matching_rounds::RoundKind;
 use onramp::db::mentor_profiles::MentorStatus;
 use onramp::db::mentorships::MentorshipState;
 use onramp::db::user_roles::Role;
-use onramp::db::{audit_log, mentor_profiles, mentorships, user_languages, user_roles, users};
+use onramp::db::{audit_log, mentor_profiles, mentorships, user_roles, users};
 use onramp::domain::matching::score::MatchingConfig;
 use onramp::services::rounds;
 use onramp::services::{ServiceError, roles};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
-use crate::support::TestApp;
+use crate::support::{TestApp, factory};
 
 /// A test app without the demo people, so a matching round sees only the people a test makes.
 async fn app() -> TestApp {
@@ -26,38 +26,13 @@ async fn app() -> TestApp {
     app
 }
 
-/// Someone matching can pair: English-speaking, in Berlin (as `create_user` makes everyone).
+/// Someone matching can pair: English-speaking, in Berlin (as the factory makes everyone).
 async fn matchable(app: &TestApp, login: &str, role: Role) -> i32 {
-    let user = app.create_user(login, &[role]).await;
-    user_languages::ActiveModel {
-        user_id: Set(user.id),
-        language: Set("en".into()),
-    }
-    .insert(&app.db)
-    .await
-    .expect("add language");
-    user.id
-}
-
-async fn mentorship(app: &TestApp, newcomer: i32, mentor: i32, state: MentorshipState) -> i32 {
-    let now = Utc::now();
-    mentorships::ActiveModel {
-        newcomer_id: Set(newcomer),
-        mentor_id: Set(mentor),
-        state: Set(state),
-        score: Set(100),
-        explanation: Set("[]".into()),
-        round_id: Set(None),
-        proposed_at: Set(now),
-        accepted_at: Set((state == MentorshipState::Active).then_some(now)),
-        ended_at: Set(None),
-        ended_reason: Set(None),
-        ..Default::default()
-    }
-    .insert(&app.db)
-    .await
-    .expect("insert mentorship")
-    .id
+    factory::person(app, login, &[role])
+        .languages(&["en"])
+        .create()
+        .await
+        .id
 }
 
 async fn mentorship_row(app: &TestApp, id: i32) -> mentorships::Model {
@@ -131,12 +106,18 @@ async fn revoking_a_mentor_withdraws_their_waiting_proposals_and_the_newcomers_r
 {
     let app = app().await;
     let org = app.organizer("olga").await;
+    let org_id = org.user_id.unwrap();
+    // Each pair is made by a round of its own, while the revoked mentor is the only mentor there is.
     let revoked = matchable(&app, "revoked-mentor", Role::Mentor).await;
-    let other = matchable(&app, "other-mentor", Role::Mentor).await;
     let waiting = matchable(&app, "waiting-newcomer", Role::Newcomer).await;
+    let proposal = factory::proposed_mentorship(&app, org_id, waiting, revoked)
+        .await
+        .id;
     let mentee = matchable(&app, "active-mentee", Role::Newcomer).await;
-    let proposal = mentorship(&app, waiting, revoked, MentorshipState::Proposed).await;
-    let active = mentorship(&app, mentee, revoked, MentorshipState::Active).await;
+    let active = factory::accepted_mentorship(&app, org_id, mentee, revoked)
+        .await
+        .id;
+    let other = matchable(&app, "other-mentor", Role::Mentor).await;
 
     let res = org
         .post_form(
@@ -180,7 +161,9 @@ async fn declining_an_approved_mentor_also_withdraws_their_waiting_proposals() {
     let org = app.organizer("olga").await;
     let mentor = matchable(&app, "declined-mentor", Role::Mentor).await;
     let waiting = matchable(&app, "waiting-newcomer", Role::Newcomer).await;
-    let proposal = mentorship(&app, waiting, mentor, MentorshipState::Proposed).await;
+    let proposal = factory::proposed_mentorship(&app, org.user_id.unwrap(), waiting, mentor)
+        .await
+        .id;
 
     let res = org
         .post_form(

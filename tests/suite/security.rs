@@ -20,7 +20,7 @@ async fn cross_site_form_posts_are_refused() {
     ] {
         let page = actor.post_form_with("/signin/demo", &form, &headers).await;
         assert_eq!(page.status, 403, "{headers:?}");
-        page.assert_contains("sent from another site");
+        page.assert_error_page("Request refused", "sent from another site");
         assert!(
             page.header("set-cookie").is_none(),
             "no session was started"
@@ -58,6 +58,7 @@ async fn https_sites_send_hsts_and_secure_cookies() {
         )
         .await;
     assert_eq!(res.status, 303);
+    // A Set-Cookie header, not a page: its attributes are matched as text.
     let cookie = res.header("set-cookie").unwrap();
     assert!(
         cookie.contains("Secure") && cookie.contains("HttpOnly"),
@@ -86,7 +87,7 @@ async fn a_rate_limited_sign_in_says_when_to_try_again() {
     assert_eq!(spent.status, 400);
     let page = anon.post_form("/signin/demo", &[("login", "nobody")]).await;
     assert_eq!(page.status, 429);
-    page.assert_contains("Too many sign-in attempts");
+    page.assert_error_page("Too many sign-in attempts", "Please wait");
     assert!(
         page.header("content-type")
             .is_some_and(|t| t.starts_with("text/html")),

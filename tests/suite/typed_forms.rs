@@ -8,7 +8,7 @@ use onramp::db::user_roles::Role;
 use onramp::db::{matching_rounds, mentor_profiles, user_roles, users};
 use sea_orm::{EntityTrait, PaginatorTrait};
 
-use crate::support::{TestApp, html_escape};
+use crate::support::TestApp;
 
 #[tokio::test]
 async fn an_unknown_round_kind_is_refused_with_the_choices_and_starts_nothing() {
@@ -19,15 +19,14 @@ async fn an_unknown_round_kind_is_refused_with_the_choices_and_starts_nothing() 
         .post_form("/organizer/rounds", &[("kind", "pizzas")])
         .await;
     assert_eq!(page.status, 400, "{}", page.body);
-    page.assert_contains("That did not work")
-        .assert_contains(&html_escape(
-            "There is no round kind called \"pizzas\": choose mentors or tasks.",
-        ));
+    page.assert_error_page(
+        "That did not work",
+        "There is no round kind called \"pizzas\": choose mentors or tasks.",
+    );
 
     let page = org.post_form("/organizer/rounds", &[]).await;
     assert_eq!(page.status, 422, "{}", page.body);
-    page.assert_contains("That did not work")
-        .assert_contains("kind");
+    page.assert_error_page("That did not work", "kind");
 
     let rounds = matching_rounds::Entity::find()
         .count(&app.db)
@@ -47,17 +46,19 @@ async fn an_unknown_role_or_action_is_refused_and_grants_nothing() {
         .post_form(&path, &[("role", "wizard"), ("action", "grant")])
         .await;
     assert_eq!(page.status, 400, "{}", page.body);
-    page.assert_contains(&html_escape(
+    page.assert_error_page(
+        "That did not work",
         "There is no role called \"wizard\": choose newcomer, mentor or organizer.",
-    ));
+    );
 
     let page = org
         .post_form(&path, &[("role", "organizer"), ("action", "crown")])
         .await;
     assert_eq!(page.status, 400, "{}", page.body);
-    page.assert_contains(&html_escape(
+    page.assert_error_page(
+        "That did not work",
         "There is no role action called \"crown\": choose grant or revoke.",
-    ));
+    );
 
     let nora_roles: Vec<Role> = user_roles::Entity::find()
         .all(&app.db)
@@ -97,9 +98,10 @@ async fn an_unknown_decision_leaves_the_mentor_application_waiting() {
         )
         .await;
     assert_eq!(page.status, 400, "{}", page.body);
-    page.assert_contains(&html_escape(
+    page.assert_error_page(
+        "That did not work",
         "There is no decision called \"maybe\": choose approve or decline.",
-    ));
+    );
 
     let profile = mentor_profiles::Entity::find_by_id(max_id)
         .one(&app.db)
@@ -118,9 +120,10 @@ async fn an_unknown_answer_to_a_proposal_is_refused() {
         .post_form("/mentor/proposals/1", &[("response", "perhaps")])
         .await;
     assert_eq!(page.status, 400, "{}", page.body);
-    page.assert_contains(&html_escape(
+    page.assert_error_page(
+        "That did not work",
         "There is no answer called \"perhaps\": choose accept or decline.",
-    ));
+    );
     // An unknown `answered` note after a redirect is ignored, not an error.
     let desk = mentor.get("/mentor/proposals?answered=perhaps").await;
     assert_eq!(desk.status, 200);

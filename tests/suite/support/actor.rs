@@ -26,27 +26,6 @@ impl Page {
     pub fn location(&self) -> Option<&str> {
         self.header("location")
     }
-
-    #[track_caller]
-    pub fn assert_contains(&self, needle: &str) -> &Self {
-        assert!(
-            self.body.contains(needle),
-            "expected {needle:?} in the page (status {}):\n{}",
-            self.status,
-            self.body
-        );
-        self
-    }
-
-    #[track_caller]
-    pub fn assert_lacks(&self, needle: &str) -> &Self {
-        assert!(
-            !self.body.contains(needle),
-            "did not expect {needle:?} in the page:\n{}",
-            self.body
-        );
-        self
-    }
 }
 
 impl Actor {

@@ -3,7 +3,8 @@
 //! People go through `services::demo_people::upsert`, the service that writes a demo person with roles,
 //! areas, languages and profiles (a test's people are demo people, so they sign in at /signin/demo). The
 //! catalog has no service for a task's state or a claim yet; those two are written here, in one place, so a
-//! service that appears later replaces them once.
+//! service that appears later replaces them once. Mentorships come from a mentor round sent through the rounds
+//! service (`proposed_mentorship`, `accepted_mentorship`), as an organizer makes them.
 //!
 //! ```text
 //! let nina = factory::newcomer(&app, "nina").languages(&["fi"]).areas(&["pci"]).timezone("Europe/Helsinki").sign_in().await;
@@ -11,11 +12,16 @@
 
 use chrono::{DateTime, Duration, Utc};
 use onramp::db::claims::{self, ClaimState};
+use onramp::db::matching_rounds::RoundKind;
+use onramp::db::mentorships::MentorshipState;
 use onramp::db::tasks::{self, TaskState};
 use onramp::db::user_roles::Role;
-use onramp::db::{areas, users};
+use onramp::db::{areas, mentorships, users};
+use onramp::domain::matching::score::MatchingConfig;
 use onramp::domain::people::{MentorDef, NewcomerDef, Person};
-use onramp::services::demo_people;
+use onramp::domain::profile::{MentorProfile, NewcomerProfile};
+use onramp::services::mentorships as mentoring;
+use onramp::services::{demo_people, profiles, rounds};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
 
 use super::{Actor, TestApp};
@@ -201,4 +207,156 @@ impl ClaimFactory<'_> {
         .await
         .expect("insert claim")
     }
+}
+
+/// `user` as if they had signed up with GitHub account `github_id` long ago, no longer a demo person.
+/// The only service that links a GitHub account (`signin::upsert_github_user`) also makes a new person a
+/// newcomer, so a person with other roles who signed up earlier (e.g. a mentor) is linked here instead.
+pub async fn signed_up_with_github(
+    app: &TestApp,
+    user: users::Model,
+    github_id: i64,
+) -> users::Model {
+    let mut row = user.into_active_model();
+    row.github_id = Set(Some(github_id));
+    row.is_demo = Set(false);
+    row.update(&app.db).await.expect("link the GitHub account")
+}
+
+/// A newcomer's experience and a mentor's capacity, for tests where matching weighs them.
+impl PersonFactory<'_> {
+    /// Rust and kernel experience, 0 to 3 (a newcomer).
+    pub fn experience(mut self, rust: i16, kernel: i16) -> Self {
+        let profile = self.person.newcomer.as_mut().expect("a newcomer");
+        profile.rust = rust;
+        profile.kernel = kernel;
+        self
+    }
+
+    /// How many mentees at once (a mentor).
+    pub fn capacity(mut self, capacity: i16) -> Self {
+        self.person.mentor.as_mut().expect("a mentor").capacity = capacity;
+        self
+    }
+}
+
+/// A mentorship of `newcomer` with `mentor` made as the product makes one: organizer `organizer` starts a
+/// mentor round that pairs them and sends it, so the mentor has a proposal waiting. A round takes everyone
+/// who waits for a mentor, so make the pair while it is the only one the round can place (this fails if the
+/// round placed anyone else). `accepted` then has the mentor accept.
+pub async fn proposed_mentorship(
+    app: &TestApp,
+    organizer: i32,
+    newcomer: i32,
+    mentor: i32,
+) -> mentorships::Model {
+    let cfg = MatchingConfig::default();
+    let round = rounds::create_round(&app.db, organizer, RoundKind::Mentors, &cfg, Utc::now())
+        .await
+        .expect("start a mentor round")
+        .round_id;
+    let review = rounds::review_round(&app.db, round)
+        .await
+        .expect("review the round");
+    let pairs: Vec<(i32, Option<i32>)> = review
+        .placed
+        .iter()
+        .map(|p| (p.newcomer.id, p.mentor.as_ref().map(|m| m.id)))
+        .collect();
+    assert_eq!(
+        pairs,
+        [(newcomer, Some(mentor))],
+        "the round pairs exactly this newcomer and mentor; make the pair before the rest of the cast"
+    );
+    let sent = rounds::send_round(&app.db, round, organizer, Utc::now())
+        .await
+        .expect("send the round");
+    assert_eq!(sent.proposed, 1, "{sent:?}");
+    mentorships::Entity::find()
+        .filter(mentorships::Column::RoundId.eq(round))
+        .one(&app.db)
+        .await
+        .expect("read the mentorship")
+        .expect("sending made the mentorship")
+}
+
+/// A mentorship under way: proposed as in `proposed_mentorship`, then accepted by the mentor.
+pub async fn accepted_mentorship(
+    app: &TestApp,
+    organizer: i32,
+    newcomer: i32,
+    mentor: i32,
+) -> mentorships::Model {
+    let proposed = proposed_mentorship(app, organizer, newcomer, mentor).await;
+    mentoring::respond_to_proposal(&app.db, proposed.id, mentor, true, Utc::now())
+        .await
+        .expect("the mentor accepts");
+    mentorships::Entity::find_by_id(proposed.id)
+        .one(&app.db)
+        .await
+        .expect("read the mentorship")
+        .expect("the mentorship exists")
+}
+
+/// A mentorship an organizer made by hand, outside any round, in `state` (proposed or active). The product
+/// has no such service yet, so the row is written here, in one place, for the tests that need a pair made
+/// while a whole cast waits in the pool (where a round would place everyone). Prefer `proposed_mentorship`.
+pub async fn mentorship_paired_by_hand(
+    app: &TestApp,
+    newcomer: i32,
+    mentor: i32,
+    state: MentorshipState,
+) -> mentorships::Model {
+    let now = Utc::now();
+    mentorships::ActiveModel {
+        newcomer_id: Set(newcomer),
+        mentor_id: Set(mentor),
+        state: Set(state),
+        score: Set(0),
+        explanation: Set("[]".into()),
+        round_id: Set(None),
+        proposed_at: Set(now),
+        accepted_at: Set((state == MentorshipState::Active).then_some(now)),
+        ended_at: Set(None),
+        ended_reason: Set(None),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .expect("write the mentorship")
+}
+
+/// Mentor `id` edits their mentor profile as the profile page does: the form as it stands, changed by `edit`,
+/// validated and saved by the profiles service (which keeps the application's status).
+pub async fn edit_mentor_profile(app: &TestApp, id: i32, edit: impl FnOnce(&mut MentorProfile)) {
+    let (form, _) = profiles::mentor_form(&app.db, id)
+        .await
+        .expect("read the mentor profile");
+    let known = profiles::area_slugs(&app.db).await.expect("the areas");
+    let mut profile = form
+        .validate(&known)
+        .unwrap_or_else(|e| panic!("the saved mentor profile is valid: {e:?}"));
+    edit(&mut profile);
+    profiles::save_mentor(&app.db, id, &profile, Utc::now())
+        .await
+        .expect("save the mentor profile");
+}
+
+/// Newcomer `id` edits their profile as the profile page does (see `edit_mentor_profile`).
+pub async fn edit_newcomer_profile(
+    app: &TestApp,
+    id: i32,
+    edit: impl FnOnce(&mut NewcomerProfile),
+) {
+    let (form, _) = profiles::newcomer_form(&app.db, id)
+        .await
+        .expect("read the newcomer profile");
+    let known = profiles::area_slugs(&app.db).await.expect("the areas");
+    let mut profile = form
+        .validate(&known)
+        .unwrap_or_else(|e| panic!("the saved newcomer profile is valid: {e:?}"));
+    edit(&mut profile);
+    profiles::save_newcomer(&app.db, id, &profile, Utc::now())
+        .await
+        .expect("save the newcomer profile");
 }

@@ -86,6 +86,9 @@ impl Page {
     }
 
     /// The text shown as a reader sees it contains `needle` (entities decoded, tags and spacing ignored).
+    /// Prefer the element that carries the meaning; no test needs "anywhere on the page" just now, but the
+    /// other branches of this suite may, so it stays beside `assert_no_text`.
+    #[allow(dead_code)]
     #[track_caller]
     pub fn assert_text(&self, needle: &str) -> &Self {
         let text = self.text();
@@ -149,5 +152,86 @@ impl Page {
             }
         }
         values
+    }
+
+    /// The page's main heading.
+    #[track_caller]
+    pub fn heading(&self) -> String {
+        self.select_text("main h1")
+    }
+
+    /// The notices the page shows above its content ("Saved.", "Round sent: ...", a filter's error), in order.
+    pub fn notices(&self) -> Vec<String> {
+        self.select_all("main .notice")
+    }
+
+    /// An error page's title and explanation (`error.html`); fails the test when the page is not one.
+    #[track_caller]
+    pub fn error(&self) -> (String, String) {
+        (
+            self.select_text(".error-page h1"),
+            self.select_text(".error-page h1 + p"),
+        )
+    }
+
+    /// The page is an error page with this title whose explanation says `says`.
+    #[track_caller]
+    pub fn assert_error_page(&self, title: &str, says: &str) -> &Self {
+        let (shown, message) = self.error();
+        assert_eq!(
+            shown, title,
+            "the error page's title; its message: {message}"
+        );
+        assert!(
+            message.contains(says),
+            "expected the error page {title:?} to say {says:?}; it says: {message}"
+        );
+        self
+    }
+
+    /// The request id an error page quotes for a report, if it shows one.
+    pub fn request_id(&self) -> Option<String> {
+        self.select_all(".error-page .request-id code")
+            .into_iter()
+            .next()
+    }
+
+    /// The login the dashboard says you are signed in as.
+    #[track_caller]
+    pub fn signed_in_as(&self) -> String {
+        self.select_text("main .meta strong")
+    }
+
+    /// The cells of each table row `css` matches (e.g. `"table.audit tbody tr"`), as a reader sees them.
+    pub fn rows(&self, css: &str) -> Vec<Vec<String>> {
+        let cell = selector("td, th");
+        self.document()
+            .select(&selector(css))
+            .map(|row| row.select(&cell).map(text_of).collect())
+            .collect()
+    }
+
+    /// `typed` comes back escaped in the markup, never as raw markup. Escaping is a property of the source
+    /// (parsing undoes it, and inside a text area raw tags parse as text too), so this looks at the bytes sent.
+    #[track_caller]
+    pub fn assert_escaped(&self, typed: &str) -> &Self {
+        assert!(
+            self.body.contains(&super::html_escape(typed)) && !self.body.contains(typed),
+            "expected {typed:?} escaped, and only escaped, in:\n{}",
+            self.body
+        );
+        self
+    }
+
+    /// A secret (a token, a client secret, an upstream error code) appears nowhere in what was sent: not in the
+    /// text, nor in an attribute or a comment. This looks at the raw bytes on purpose, as a leak would.
+    #[track_caller]
+    pub fn assert_not_leaked(&self, secret: &str) -> &Self {
+        assert!(
+            !self.body.contains(secret),
+            "{secret:?} leaked into the page:\n{}",
+            self.body
+        );
+        self
     }
 }

@@ -11,6 +11,7 @@ pub mod factory;
 pub mod fake_github;
 mod html;
 pub mod snapshot;
+pub mod time_passes;
 
 use std::path::PathBuf;
 use std::sync::Arc;
