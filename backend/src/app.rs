@@ -17,7 +17,7 @@ use crate::services::suggestions::{PoolCache, SuggestionCache};
 use crate::services::{catalog_import, demo_people};
 use crate::templates::Templates;
 use crate::web::catalog_cache::CatalogCache;
-use crate::{database, web};
+use crate::{database, jobs, web};
 
 /// What every handler can reach. Cheap to clone.
 #[derive(Clone)]
@@ -97,6 +97,9 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         db.clone(),
         config.session_max_age(),
     )));
+    // Each instance runs one worker; the queue keeps several instances from running a job twice.
+    let worker = jobs::Worker::new(db.clone(), jobs::standard(config.claims()), worker_name());
+    tokio::spawn(worker.run_forever(std::time::Duration::from_secs(config.job_poll_secs)));
     let router = web::router(AppState::new(db, config));
     // The peer address keys the sign-in rate limit.
     let service = router.into_make_service_with_connect_info::<SocketAddr>();
@@ -104,6 +107,12 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         .with_graceful_shutdown(shutdown_signal())
         .await?;
     Ok(())
+}
+
+/// This instance's name on the jobs it holds: the host and the process, so an operator can tell whose lease it is.
+fn worker_name() -> String {
+    let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "onramp".into());
+    format!("{host}:{}", std::process::id())
 }
 
 /// Expired sessions are never loaded, but their rows would pile up; remove them hourly.

@@ -198,6 +198,30 @@ pub struct Config {
     /// How many mentors and how many tasks an instant suggestion lists.
     #[arg(long, env = "ONRAMP_MATCH_SUGGESTIONS", default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=100))]
     pub match_suggestions: u64,
+
+    /// How many active task claims a newcomer may hold at once.
+    #[arg(long, env = "ONRAMP_CLAIM_LIMIT", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=20))]
+    pub claim_limit: u32,
+
+    /// Days without progress after which a task claim expires and the task is open again.
+    #[arg(long, env = "ONRAMP_CLAIM_DAYS", default_value_t = 21, value_parser = clap::value_parser!(u32).range(1..=365))]
+    pub claim_days: u32,
+
+    /// Days before its expiry that a claim is marked as expiring.
+    #[arg(long, env = "ONRAMP_CLAIM_WARNING_DAYS", default_value_t = 5, value_parser = clap::value_parser!(u32).range(0..=365))]
+    pub claim_warning_days: u32,
+
+    /// Days a mentor's one extension of a claim adds.
+    #[arg(long, env = "ONRAMP_CLAIM_EXTENSION_DAYS", default_value_t = 14, value_parser = clap::value_parser!(u32).range(1..=365))]
+    pub claim_extension_days: u32,
+
+    /// Days a newcomer a mentor passed on stays out of that mentor's queue.
+    #[arg(long, env = "ONRAMP_QUEUE_PASS_DAYS", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=3650))]
+    pub queue_pass_days: u32,
+
+    /// How often each instance's job worker looks for due jobs, in seconds.
+    #[arg(long, env = "ONRAMP_JOB_POLL_SECS", default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub job_poll_secs: u64,
 }
 
 impl Config {
@@ -244,6 +268,16 @@ impl Config {
     }
 
     /// The matching weights and limits (`ONRAMP_MATCH_*`).
+    /// The claim limits (`ONRAMP_CLAIM_*`).
+    pub fn claims(&self) -> crate::domain::claims::ClaimPolicy {
+        crate::domain::claims::ClaimPolicy {
+            limit: self.claim_limit,
+            days: self.claim_days,
+            warning_days: self.claim_warning_days,
+            extension_days: self.claim_extension_days,
+        }
+    }
+
     pub fn matching(&self) -> MatchingConfig {
         MatchingConfig {
             max_tz_hours: self.match_max_tz_hours,

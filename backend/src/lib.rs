@@ -9,6 +9,7 @@ pub mod config;
 pub mod database;
 pub mod db;
 pub mod domain;
+pub mod jobs;
 pub mod services;
 pub mod templates;
 pub mod web;

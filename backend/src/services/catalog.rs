@@ -264,11 +264,7 @@ pub async fn detail(db: &impl ConnectionTrait, slug: &str) -> ServiceResult<Opti
         kind: t.kind,
         state: t.state,
     };
-    let prerequisites: Vec<TaskRef> = tasks::Entity::find()
-        .join(JoinType::InnerJoin, edge_to_required().rev())
-        .filter(task_prerequisites::Column::TaskId.eq(task.id))
-        .order_by_asc(tasks::Column::Title)
-        .all(db)
+    let prerequisites: Vec<TaskRef> = prerequisites_of(db, task.id)
         .await?
         .into_iter()
         .map(to_ref)
@@ -298,6 +294,19 @@ pub async fn detail(db: &impl ConnectionTrait, slug: &str) -> ServiceResult<Opti
         prerequisites,
         unblocks,
     }))
+}
+
+/// The catalog tasks that `task_id` requires, by title.
+pub async fn prerequisites_of(
+    db: &impl ConnectionTrait,
+    task_id: i32,
+) -> Result<Vec<tasks::Model>, DbErr> {
+    tasks::Entity::find()
+        .join(JoinType::InnerJoin, edge_to_required().rev())
+        .filter(task_prerequisites::Column::TaskId.eq(task_id))
+        .order_by_asc(tasks::Column::Title)
+        .all(db)
+        .await
 }
 
 #[derive(Debug, Clone, Serialize)]

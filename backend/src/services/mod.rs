@@ -4,11 +4,14 @@
 pub mod audit;
 pub mod catalog;
 pub mod catalog_import;
+pub mod claims;
 pub mod demo_people;
 pub mod error;
+pub mod events;
 pub mod mentorships;
 pub mod pool;
 pub mod profiles;
+pub mod queue;
 pub mod roles;
 pub mod rounds;
 pub mod signin;
