@@ -7,7 +7,7 @@ use onramp::db::tasks;
 use onramp::db::user_roles::Role;
 use sea_orm::EntityTrait;
 
-use crate::support::{Actor, Page, TestApp};
+use crate::support::{Actor, Page, TestApp, factory};
 
 /// What a visitor gets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,7 +22,19 @@ enum Outcome {
 
 use Outcome::{Denied, SignIn, Status};
 
+/// What `{id}` and `{slug}` in an entry's path stand for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Subject {
+    /// `{id}` is the newcomer's user id, `{slug}` any task's.
+    People,
+    /// `{id}` is the newcomer's active claim (on a task nobody else holds).
+    Claim,
+    /// `{slug}` is an open task nobody holds and that waits for nothing.
+    FreeTask,
+}
+
 struct Entry {
+    subject: Subject,
     method: &'static str,
     path: &'static str,
     /// The form body for POSTs: the least that reaches the authorization decision.
@@ -46,6 +58,7 @@ const fn entry(
     o: [Outcome; 5],
 ) -> Entry {
     Entry {
+        subject: Subject::People,
         method,
         path,
         form,
@@ -55,6 +68,11 @@ const fn entry(
         mentor: o[3],
         organizer: o[4],
     }
+}
+
+/// The same entry, with `{id}` or `{slug}` standing for something else.
+const fn on(subject: Subject, e: Entry) -> Entry {
+    Entry { subject, ..e }
 }
 
 /// anonymous, newcomer, other newcomer, mentor, organizer.
@@ -166,6 +184,79 @@ const MATRIX: &[Entry] = &[
         &[("response", "accept")],
         [SignIn, Denied, Denied, Status(404), Denied],
     ),
+    // The newcomer claims a free task; the other newcomer is too late.
+    on(
+        Subject::FreeTask,
+        entry(
+            "POST",
+            "/tasks/{slug}/claim",
+            &[],
+            [SignIn, Status(303), Status(409), Denied, Denied],
+        ),
+    ),
+    // `{id}` is the newcomer's active claim. Nobody else's claim exists for the others (404), organizers see
+    // them all; the mentor here is nobody's mentor.
+    on(
+        Subject::Claim,
+        entry(
+            "GET",
+            "/claims/{id}",
+            &[],
+            [SignIn, Status(200), Status(404), Status(404), Status(200)],
+        ),
+    ),
+    on(
+        Subject::Claim,
+        entry(
+            "POST",
+            "/claims/{id}/release",
+            &[],
+            [SignIn, Status(303), Status(404), Denied, Denied],
+        ),
+    ),
+    on(
+        Subject::Claim,
+        entry(
+            "POST",
+            "/claims/{id}/done",
+            &[("evidence_url", "https://lore.kernel.org/rust-for-linux/1")],
+            [SignIn, Status(303), Status(404), Denied, Denied],
+        ),
+    ),
+    on(
+        Subject::Claim,
+        entry(
+            "POST",
+            "/claims/{id}/extend",
+            &[("reason", "travelling")],
+            [SignIn, Denied, Denied, Status(404), Denied],
+        ),
+    ),
+    // The work is not marked done: the organizer, who may confirm, is told so (409).
+    on(
+        Subject::Claim,
+        entry(
+            "POST",
+            "/claims/{id}/confirm",
+            &[],
+            [SignIn, Status(404), Status(404), Status(404), Status(409)],
+        ),
+    ),
+    on(
+        Subject::Claim,
+        entry(
+            "POST",
+            "/claims/{id}/end",
+            &[("reason", "inactive")],
+            [SignIn, Denied, Denied, Denied, Status(303)],
+        ),
+    ),
+    entry(
+        "GET",
+        "/organizer/claims",
+        &[],
+        [SignIn, Denied, Denied, Denied, Status(200)],
+    ),
     entry("GET", "/static/{*path}", &[], all(Status(200))),
     entry("GET", "/healthz", &[], all(Status(200))),
 ];
@@ -188,14 +279,15 @@ fn every_route_has_an_entry() {
 
 struct Ids {
     slug: String,
-    newcomer_id: i32,
+    /// What `{id}` stands for.
+    id: i32,
     newcomer_login: String,
 }
 
 fn fill(template: &str, ids: &Ids) -> String {
     template
         .replace("{slug}", &ids.slug)
-        .replace("{id}", &ids.newcomer_id.to_string())
+        .replace("{id}", &ids.id.to_string())
         .replace("{*path}", "app.css")
         .replace("{newcomer_login}", &ids.newcomer_login)
 }
@@ -240,14 +332,32 @@ async fn every_visitor_gets_what_the_matrix_says() {
         .unwrap()
         .unwrap()
         .slug;
+    // Open tasks that wait for nothing, one for each route that claims one.
+    let mut free = factory::claimable_tasks(&app).await.into_iter();
     let mut failures = Vec::new();
     for (n, e) in MATRIX.iter().enumerate() {
         // Fresh people for each route, so one route's effect (a sign-out, a promotion) cannot colour another's.
         let newcomer = app.newcomer(&format!("newcomer-{n}")).await;
-        let ids = Ids {
-            slug: slug.clone(),
-            newcomer_id: newcomer.user_id.unwrap(),
-            newcomer_login: format!("newcomer-{n}"),
+        let newcomer_id = newcomer.user_id.unwrap();
+        let ids = match e.subject {
+            Subject::People => Ids {
+                slug: slug.clone(),
+                id: newcomer_id,
+                newcomer_login: format!("newcomer-{n}"),
+            },
+            Subject::FreeTask => Ids {
+                slug: free.next().expect("enough claimable tasks").slug,
+                id: newcomer_id,
+                newcomer_login: format!("newcomer-{n}"),
+            },
+            Subject::Claim => {
+                let task = free.next().expect("enough claimable tasks").slug;
+                Ids {
+                    id: factory::claim(&app, &task, newcomer_id).await.id,
+                    slug: task,
+                    newcomer_login: format!("newcomer-{n}"),
+                }
+            }
         };
         let actors: [(&str, Actor, Outcome); 5] = [
             ("anonymous", app.anonymous(), e.anonymous),

@@ -3,7 +3,6 @@
 use std::path::Path;
 
 use chrono::Utc;
-use onramp::db::claims::ClaimState;
 use onramp::db::tasks::{TaskKind, TaskState};
 use onramp::db::{areas, milestones, task_prerequisites, tasks};
 use onramp::services::catalog_import::{self, ImportReport};
@@ -140,10 +139,7 @@ async fn import_updates_by_slug_and_retires_claimed_tasks() {
 
     // Someone claimed one of the tasks that will leave the catalog.
     let user = factory::newcomer(&app, "claimer").create().await;
-    factory::claim(&app, claimed.id, user.id)
-        .state(ClaimState::Released)
-        .create()
-        .await;
+    factory::released_claim(&app, &claimed.slug, user.id).await;
 
     let mut text = text;
     for gone in [claimed, unclaimed] {

@@ -15,8 +15,12 @@ struct ClaimJob {
 /// The handlers of every kind of job the service queues.
 pub fn standard(policy: ClaimPolicy) -> Registry {
     Registry::default()
-        .on(CLAIM_WARN_JOB, move |ctx| claim_step(ctx, policy, ExpiryStep::Warn))
-        .on(CLAIM_EXPIRE_JOB, move |ctx| claim_step(ctx, policy, ExpiryStep::Expire))
+        .on(CLAIM_WARN_JOB, move |ctx| {
+            claim_step(ctx, policy, ExpiryStep::Warn)
+        })
+        .on(CLAIM_EXPIRE_JOB, move |ctx| {
+            claim_step(ctx, policy, ExpiryStep::Expire)
+        })
 }
 
 async fn claim_step(ctx: JobContext, policy: ClaimPolicy, step: ExpiryStep) -> Outcome {

@@ -87,7 +87,10 @@ impl Worker {
             tracing::warn!(job = job.id, kind = %job.kind, attempt = job.attempt, %err, "job failed");
         }
         if !queue::finish(&self.db, &job, &self.name, &outcome, Utc::now().max(now)).await? {
-            tracing::warn!(job = job.id, "job's lease was taken over before it finished");
+            tracing::warn!(
+                job = job.id,
+                "job's lease was taken over before it finished"
+            );
         }
         Ok(Some((job, outcome)))
     }

@@ -91,6 +91,7 @@ pub struct TaskRef {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct TaskDetail {
+    pub id: i32,
     pub task: TaskSummary,
     pub description: String,
     pub source_url: String,
@@ -287,6 +288,7 @@ pub async fn detail(db: &impl ConnectionTrait, slug: &str) -> ServiceResult<Opti
     let source_url = task.source_url.clone();
     let external_prerequisites = split_list(&task.external_prerequisites, '\n');
     Ok(Some(TaskDetail {
+        id: task.id,
         task: summary(task, &area, waits_for),
         description,
         source_url,

@@ -12,6 +12,9 @@ pub enum ServiceError {
     /// The request lost a race or contradicts the current state.
     #[error("{0}")]
     Conflict(String),
+    /// Someone else got the one thing there was (the task, the newcomer, the mentor's last place) first.
+    #[error("{0}")]
+    Taken(String),
     /// The input itself is wrong.
     #[error("{0}")]
     Invalid(String),

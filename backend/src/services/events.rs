@@ -105,12 +105,28 @@ pub async fn timeline(
     person: i32,
     limit: u64,
 ) -> ServiceResult<Vec<TimelineEntry>> {
+    let theirs = Condition::any()
+        .add(events::Column::PersonId.eq(person))
+        .add(events::Column::OtherId.eq(person));
+    entries_where(db, theirs, limit).await
+}
+
+/// The history of one claim, newest first.
+pub async fn claim_history(
+    db: &impl ConnectionTrait,
+    claim: i32,
+) -> ServiceResult<Vec<TimelineEntry>> {
+    let of_claim = Condition::all().add(events::Column::ClaimId.eq(claim));
+    entries_where(db, of_claim, 200).await
+}
+
+async fn entries_where(
+    db: &impl ConnectionTrait,
+    condition: Condition,
+    limit: u64,
+) -> ServiceResult<Vec<TimelineEntry>> {
     let rows = events::Entity::find()
-        .filter(
-            Condition::any()
-                .add(events::Column::PersonId.eq(person))
-                .add(events::Column::OtherId.eq(person)),
-        )
+        .filter(condition)
         .find_also_related(tasks::Entity)
         .order_by_desc(events::Column::At)
         .order_by_desc(events::Column::Id)
@@ -131,8 +147,7 @@ pub async fn timeline(
     Ok(rows
         .into_iter()
         .map(|(e, task)| {
-            let details: serde_json::Value =
-                serde_json::from_str(&e.details).unwrap_or_default();
+            let details: serde_json::Value = serde_json::from_str(&e.details).unwrap_or_default();
             let text = |key: &str| details.get(key).and_then(|v| v.as_str()).map(str::to_owned);
             TimelineEntry {
                 at: e.at,

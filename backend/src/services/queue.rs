@@ -55,7 +55,11 @@ impl NewJob {
 }
 
 /// Queue `job`, in the caller's transaction. Returns false when a job with its dedup key already exists.
-pub async fn enqueue(db: &impl ConnectionTrait, job: NewJob, now: DateTime<Utc>) -> Result<bool, DbErr> {
+pub async fn enqueue(
+    db: &impl ConnectionTrait,
+    job: NewJob,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
     let row = jobs::ActiveModel {
         kind: Set(job.kind.to_owned()),
         payload: Set(job.payload.to_string()),

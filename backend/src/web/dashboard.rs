@@ -9,7 +9,7 @@ use minijinja::value::Serde;
 
 use crate::app::AppState;
 use crate::domain::roles::Role;
-use crate::services::{profiles, suggestions};
+use crate::services::{claims, profiles, suggestions};
 use crate::web::error::AppResult;
 use crate::web::extract::{CurrentUser, Viewer};
 use crate::web::page::render;
@@ -41,6 +41,11 @@ pub async fn dashboard(
         }
         None => None,
     };
+    let my_claims = if user.has(Role::Newcomer) {
+        claims::claims_of_newcomer(&state.db, user.id).await?
+    } else {
+        Vec::new()
+    };
     render(
         &state,
         &Viewer(Some(user.clone())),
@@ -50,6 +55,7 @@ pub async fn dashboard(
             profile_complete,
             mentor_status => status.mentor_status.map(|s| s.as_str()),
             suggestions => Serde(&suggested.as_deref()),
+            claims => Serde(&my_claims),
         },
     )
 }

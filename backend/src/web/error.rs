@@ -24,6 +24,9 @@ pub enum AppError {
     /// The request lost a race or contradicts the current state; the message is shown to the user.
     #[error("{0}")]
     Conflict(String),
+    /// Someone else was first to the one thing there was; the message says what to do instead.
+    #[error("{0}")]
+    Taken(String),
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -39,7 +42,7 @@ impl AppError {
             AppError::Forbidden | AppError::CrossSite => StatusCode::FORBIDDEN,
             AppError::SignInRequired { .. } => StatusCode::SEE_OTHER,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::Conflict(_) | AppError::Taken(_) => StatusCode::CONFLICT,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -66,6 +69,7 @@ impl From<crate::services::ServiceError> for AppError {
         match err {
             ServiceError::NotFound => AppError::NotFound,
             ServiceError::Conflict(msg) => AppError::Conflict(msg),
+            ServiceError::Taken(msg) => AppError::Taken(msg),
             ServiceError::Invalid(msg) => AppError::BadRequest(msg),
             ServiceError::Internal(e) => AppError::Internal(e),
         }
@@ -118,6 +122,9 @@ impl IntoResponse for AppError {
             }
             AppError::Conflict(msg) => {
                 ErrorPage { title: "That changed meanwhile", message: msg.clone(), log_detail: None }
+            }
+            AppError::Taken(msg) => {
+                ErrorPage { title: "Already taken", message: msg.clone(), log_detail: None }
             }
             AppError::Internal(err) => ErrorPage {
                 title: "Something went wrong on our side",

@@ -12,7 +12,7 @@ use crate::app::AppState;
 use crate::domain::enums::Choice;
 use crate::domain::mentorship::ProposalAnswer;
 use crate::domain::rounds::{RoundKind, RoundState};
-use crate::services::{mentorships, rounds};
+use crate::services::{claims, mentorships, rounds};
 use crate::web::error::AppResult;
 use crate::web::extract::{Mentor, Organizer, Viewer};
 use crate::web::form::Form;
@@ -116,6 +116,7 @@ pub async fn proposals_page(
     Query(q): Query<Answered>,
 ) -> AppResult<Html<String>> {
     let desk = mentorships::mentor_desk(&state.db, user.id).await?;
+    let mentee_claims = claims::claims_of_mentees(&state.db, user.id).await?;
     let answered = q.answered.known().map(|a| match a {
         ProposalAnswer::Accept => "accepted",
         ProposalAnswer::Decline => "declined",
@@ -124,7 +125,7 @@ pub async fn proposals_page(
         &state,
         &Viewer(Some(user)),
         "mentor/proposals.html",
-        context! { desk => Serde(&desk), answered },
+        context! { desk => Serde(&desk), answered, claims => Serde(&mentee_claims) },
     )
 }
 

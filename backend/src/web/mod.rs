@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod catalog_cache;
+pub mod claims;
 pub mod csrf;
 pub mod dashboard;
 pub mod error;
@@ -46,6 +47,14 @@ fn table() -> RouteTable {
         .get("/", public::landing)
         .get("/catalog", public::catalog_page)
         .get("/tasks/{slug}", public::task_page)
+        .post("/tasks/{slug}/claim", claims::claim_task)
+        .get("/claims/{id}", claims::claim_page)
+        .post("/claims/{id}/release", claims::release)
+        .post("/claims/{id}/done", claims::mark_done)
+        .post("/claims/{id}/extend", claims::extend)
+        .post("/claims/{id}/confirm", claims::confirm)
+        .post("/claims/{id}/end", claims::force_release)
+        .get("/organizer/claims", claims::held_tasks)
         .get("/signin", auth::signin_page)
         .post("/signin/demo", auth::demo_signin)
         .get("/auth/github", github::start)

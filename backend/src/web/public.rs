@@ -6,8 +6,9 @@ use minijinja::context;
 use minijinja::value::Serde;
 
 use crate::app::AppState;
+use crate::domain::roles::Role;
 use crate::domain::task::{Difficulty, TaskKind, TaskState};
-use crate::services::{catalog, stats};
+use crate::services::{catalog, claims, stats};
 use crate::web::error::{AppError, AppResult};
 use crate::web::extract::Viewer;
 use crate::web::page::render;
@@ -66,10 +67,15 @@ pub async fn task_page(
     let detail = catalog::detail(&state.db, &slug)
         .await?
         .ok_or(AppError::NotFound)?;
+    let who = viewer
+        .0
+        .as_ref()
+        .map(|u| (u.id, u.has(Role::Newcomer), u.has(Role::Organizer)));
+    let claim = claims::task_claim_view(&state.db, detail.id, who, &state.config.claims()).await?;
     render(
         &state,
         &viewer,
         "task.html",
-        context! { t => Serde(&detail) },
+        context! { t => Serde(&detail), claim => Serde(&claim) },
     )
 }

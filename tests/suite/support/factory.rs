@@ -2,27 +2,30 @@
 //!
 //! People go through `services::demo_people::upsert`, the service that writes a demo person with roles,
 //! areas, languages and profiles (a test's people are demo people, so they sign in at /signin/demo). The
-//! catalog has no service for a task's state or a claim yet; those two are written here, in one place, so a
-//! service that appears later replaces them once. Mentorships come from a mentor round sent through the rounds
+//! catalog has no service for an organizer's edit of a task yet; `change_task` writes it here, in one place, so
+//! the service that appears later replaces it once. Claims go through the claims service. Mentorships come from a mentor round sent through the rounds
 //! service (`proposed_mentorship`, `accepted_mentorship`), as an organizer makes them.
 //!
 //! ```text
 //! let nina = factory::newcomer(&app, "nina").languages(&["fi"]).areas(&["pci"]).timezone("Europe/Helsinki").sign_in().await;
 //! ```
 
-use chrono::{DateTime, Duration, Utc};
-use onramp::db::claims::{self, ClaimState};
+use chrono::Utc;
+use onramp::db::claims as db_claims;
 use onramp::db::matching_rounds::RoundKind;
 use onramp::db::mentorships::MentorshipState;
 use onramp::db::tasks::{self, TaskState};
 use onramp::db::user_roles::Role;
-use onramp::db::{areas, mentorships, users};
+use onramp::db::{areas, mentorships, task_prerequisites, users};
 use onramp::domain::matching::score::MatchingConfig;
 use onramp::domain::people::{MentorDef, NewcomerDef, Person};
 use onramp::domain::profile::{MentorProfile, NewcomerProfile};
+use onramp::services::claims;
 use onramp::services::mentorships as mentoring;
 use onramp::services::{demo_people, profiles, rounds};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set,
+};
 
 use super::{Actor, TestApp};
 
@@ -167,46 +170,56 @@ impl TaskChange<'_> {
     }
 }
 
-/// A claim on a task by a newcomer: active for thirty days unless `state` says otherwise.
-pub struct ClaimFactory<'a> {
-    app: &'a TestApp,
-    task_id: i32,
-    newcomer_id: i32,
-    state: ClaimState,
-    claimed_at: DateTime<Utc>,
-}
-
-pub fn claim(app: &TestApp, task_id: i32, newcomer_id: i32) -> ClaimFactory<'_> {
-    ClaimFactory {
-        app,
-        task_id,
+/// A newcomer's active claim on the task `slug`, made by the claims service as the task page's button makes it.
+pub async fn claim(app: &TestApp, slug: &str, newcomer_id: i32) -> db_claims::Model {
+    let receipt = claims::claim_task(
+        &app.db,
         newcomer_id,
-        state: ClaimState::Active,
-        claimed_at: Utc::now(),
-    }
+        slug,
+        &app.state.config.claims(),
+        Utc::now(),
+    )
+    .await
+    .unwrap_or_else(|e| panic!("claim {slug}: {e}"));
+    claim_row(app, receipt.claim_id).await
 }
 
-impl ClaimFactory<'_> {
-    pub fn state(mut self, state: ClaimState) -> Self {
-        self.state = state;
-        self
-    }
-
-    pub async fn create(self) -> claims::Model {
-        let ended = (self.state != ClaimState::Active).then_some(self.claimed_at);
-        claims::ActiveModel {
-            task_id: Set(self.task_id),
-            newcomer_id: Set(self.newcomer_id),
-            state: Set(self.state),
-            claimed_at: Set(self.claimed_at),
-            expires_at: Set(self.claimed_at + Duration::days(30)),
-            ended_at: Set(ended),
-            ..Default::default()
-        }
-        .insert(&self.app.db)
+/// A claim that its newcomer released again.
+pub async fn released_claim(app: &TestApp, slug: &str, newcomer_id: i32) -> db_claims::Model {
+    let held = claim(app, slug, newcomer_id).await;
+    claims::release(&app.db, held.id, newcomer_id, Utc::now())
         .await
-        .expect("insert claim")
-    }
+        .expect("release the claim");
+    claim_row(app, held.id).await
+}
+
+/// The claim as stored.
+pub async fn claim_row(app: &TestApp, id: i32) -> db_claims::Model {
+    db_claims::Entity::find_by_id(id)
+        .one(&app.db)
+        .await
+        .expect("read the claim")
+        .expect("the claim exists")
+}
+
+/// Open tasks that wait for no other task, in slug order: any newcomer may claim them.
+pub async fn claimable_tasks(app: &TestApp) -> Vec<tasks::Model> {
+    let waiting: Vec<i32> = task_prerequisites::Entity::find()
+        .all(&app.db)
+        .await
+        .expect("prerequisites")
+        .into_iter()
+        .map(|e| e.task_id)
+        .collect();
+    tasks::Entity::find()
+        .filter(tasks::Column::State.eq(TaskState::Open))
+        .order_by_asc(tasks::Column::Slug)
+        .all(&app.db)
+        .await
+        .expect("tasks")
+        .into_iter()
+        .filter(|t| !waiting.contains(&t.id))
+        .collect()
 }
 
 /// `user` as if they had signed up with GitHub account `github_id` long ago, no longer a demo person.

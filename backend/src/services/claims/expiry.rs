@@ -61,7 +61,10 @@ pub async fn expiry_step(
         ),
         ExpiryStep::Expire => (
             update
-                .col_expr(claims::Column::State, Expr::val(ClaimState::Expired.as_str()))
+                .col_expr(
+                    claims::Column::State,
+                    Expr::val(ClaimState::Expired.as_str()),
+                )
                 .col_expr(claims::Column::EndedAt, Expr::val(now)),
             EventKind::Expired,
         ),

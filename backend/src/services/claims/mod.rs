@@ -19,8 +19,8 @@ use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Que
 pub use expiry::{ExpiryStep, expiry_step};
 pub use take::{ClaimReceipt, claim_task};
 pub use views::{
-    ClaimCard, TaskClaimView, active_claims, claims_of_mentees, claims_of_newcomer,
-    task_claim_view,
+    ClaimCard, ClaimPage, TaskClaimView, active_claims, claim_page, claims_of_mentees,
+    claims_of_newcomer, task_claim_view,
 };
 pub use work::{confirm_done, extend, force_release, mark_done, release};
 
@@ -38,8 +38,7 @@ pub const CLAIM_WARN_JOB: &str = "claim.warn";
 pub const CLAIM_EXPIRE_JOB: &str = "claim.expire";
 
 /// Said to everyone but the winner of a race for a task.
-pub const TASK_TAKEN: &str =
-    "Someone else claimed this task a moment ago. Pick another one from the catalog or your suggestions.";
+pub const TASK_TAKEN: &str = "Someone else claimed this task a moment ago. Pick another one from the catalog or your suggestions.";
 
 /// The mentor of `newcomer`'s active mentorship, if they have one.
 pub async fn mentor_of(db: &impl ConnectionTrait, newcomer: i32) -> Result<Option<i32>, DbErr> {
@@ -85,7 +84,11 @@ async fn schedule_expiry(
 }
 
 /// The task of an ended claim is open again (unless something else already moved it on).
-async fn reopen_task(db: &impl ConnectionTrait, task_id: i32, now: DateTime<Utc>) -> Result<(), DbErr> {
+async fn reopen_task(
+    db: &impl ConnectionTrait,
+    task_id: i32,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
     tasks::Entity::update_many()
         .col_expr(tasks::Column::State, Expr::val(TaskState::Open.as_str()))
         .col_expr(tasks::Column::UpdatedAt, Expr::val(now))
@@ -119,5 +122,8 @@ async fn log_change(
 
 /// Whether the error is the database refusing a second row where only one may be (a lost race).
 fn is_unique_violation(err: &DbErr) -> bool {
-    matches!(err.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_)))
+    matches!(
+        err.sql_err(),
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+    )
 }

@@ -11,8 +11,8 @@ use serde_json::json;
 
 use super::{TASK_TAKEN, is_unique_violation, log_change, mentor_of, schedule_expiry};
 use crate::db::claims::{self, ClaimState};
-use crate::db::tasks::{self, TaskState};
 use crate::db::newcomer_profiles;
+use crate::db::tasks::{self, TaskState};
 use crate::domain::claims::ClaimPolicy;
 use crate::domain::events::EventKind;
 use crate::services::events::NewEvent;
@@ -90,7 +90,7 @@ pub async fn claim_task(
         .exec(&txn)
         .await?;
     if moved.rows_affected == 0 {
-        return Err(ServiceError::Conflict(TASK_TAKEN.into()));
+        return Err(ServiceError::Taken(TASK_TAKEN.into()));
     }
     let claim = claims::ActiveModel {
         task_id: Set(task.id),
@@ -104,7 +104,7 @@ pub async fn claim_task(
     .await
     .map_err(|err| {
         if is_unique_violation(&err) {
-            ServiceError::Conflict(TASK_TAKEN.into())
+            ServiceError::Taken(TASK_TAKEN.into())
         } else {
             err.into()
         }
@@ -130,7 +130,7 @@ pub async fn claim_task(
 pub(super) fn refuse_unless_claimable(task: &tasks::Model) -> ServiceResult<()> {
     match task.state {
         TaskState::Open => Ok(()),
-        TaskState::Claimed => Err(ServiceError::Conflict(TASK_TAKEN.into())),
+        TaskState::Claimed => Err(ServiceError::Taken(TASK_TAKEN.into())),
         TaskState::Done => Err(ServiceError::Conflict(
             "This task is done already; its work has been merged or confirmed.".into(),
         )),

@@ -9,14 +9,16 @@ use sea_orm::{
 };
 use serde::Serialize;
 
+use super::mentor_of;
 use crate::db::claims::{self, ClaimState};
 use crate::db::mentorships::{self, MentorshipState};
 use crate::db::tasks::{self, TaskState};
 use crate::db::users;
 use crate::domain::claims::{ClaimPolicy, ClaimStatus};
-use crate::services::ServiceResult;
 use crate::services::catalog;
+use crate::services::events::{TimelineEntry, claim_history};
 use crate::services::pool::{PersonRef, people_where};
+use crate::services::{ServiceError, ServiceResult};
 
 /// A claim with its task and holder.
 #[derive(Debug, Clone, Serialize)]
@@ -87,7 +89,12 @@ pub async fn claims_of_newcomer(
     newcomer: i32,
 ) -> ServiceResult<Vec<ClaimCard>> {
     let mine = claims::Entity::find().filter(claims::Column::NewcomerId.eq(newcomer));
-    let mut active = cards(db, mine.clone().filter(claims::Column::State.eq(ClaimState::Active))).await?;
+    let mut active = cards(
+        db,
+        mine.clone()
+            .filter(claims::Column::State.eq(ClaimState::Active)),
+    )
+    .await?;
     let ended_ids: Vec<i32> = mine
         .filter(claims::Column::State.ne(ClaimState::Active))
         .select_only()
@@ -98,7 +105,11 @@ pub async fn claims_of_newcomer(
         .into_tuple()
         .all(db)
         .await?;
-    let mut ended = cards(db, claims::Entity::find().filter(claims::Column::Id.is_in(ended_ids))).await?;
+    let mut ended = cards(
+        db,
+        claims::Entity::find().filter(claims::Column::Id.is_in(ended_ids)),
+    )
+    .await?;
     ended.sort_by(|a, b| b.ended_at.cmp(&a.ended_at).then(b.id.cmp(&a.id)));
     active.extend(ended);
     Ok(active)
@@ -133,20 +144,61 @@ pub async fn active_claims(db: &impl ConnectionTrait) -> ServiceResult<Vec<Claim
     .await
 }
 
+/// One claim's page: the claim, its history, and what the viewer may do with it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClaimPage {
+    pub claim: ClaimCard,
+    pub history: Vec<TimelineEntry>,
+    pub is_holder: bool,
+    /// The viewer is the holder's current mentor.
+    pub is_mentor: bool,
+    pub is_organizer: bool,
+}
+
+/// The claim `claim_id` as `viewer` sees it: its holder, the holder's mentor and organizers may; for anyone else
+/// it does not exist.
+pub async fn claim_page(
+    db: &impl ConnectionTrait,
+    claim_id: i32,
+    viewer: i32,
+    is_organizer: bool,
+) -> ServiceResult<ClaimPage> {
+    let claim = cards(
+        db,
+        claims::Entity::find().filter(claims::Column::Id.eq(claim_id)),
+    )
+    .await?
+    .pop()
+    .ok_or(ServiceError::NotFound)?;
+    let is_holder = claim.holder.id == viewer;
+    let is_mentor = !is_holder && mentor_of(db, claim.holder.id).await? == Some(viewer);
+    if !(is_holder || is_mentor || is_organizer) {
+        return Err(ServiceError::NotFound);
+    }
+    let history = claim_history(db, claim_id).await?;
+    Ok(ClaimPage {
+        claim,
+        history,
+        is_holder,
+        is_mentor,
+        is_organizer,
+    })
+}
+
 /// What the task page says about claiming the task, for the person looking.
 #[derive(Debug, Clone, Serialize)]
 pub struct TaskClaimView {
     /// The viewer's own active claim on this task.
     pub mine: Option<ClaimCard>,
-    /// The active claim's holder, shown to organizers only.
-    pub holder: Option<PersonRef>,
+    /// The active claim, shown to organizers only.
+    pub held: Option<ClaimCard>,
     /// Whether the viewer may claim the task now.
     pub can_claim: bool,
     /// Why not, when the viewer is a newcomer who cannot.
     pub why_not: Option<String>,
 }
 
-/// The claim view of `task` for `viewer` (a newcomer's id, and whether they are an organizer).
+/// The claim view of `task` for `viewer`: their id, and whether they are a newcomer and an organizer.
 pub async fn task_claim_view(
     db: &impl ConnectionTrait,
     task_id: i32,
@@ -155,7 +207,7 @@ pub async fn task_claim_view(
 ) -> ServiceResult<TaskClaimView> {
     let mut view = TaskClaimView {
         mine: None,
-        holder: None,
+        held: None,
         can_claim: false,
         why_not: None,
     };
@@ -171,11 +223,10 @@ pub async fn task_claim_view(
     .await?
     .pop();
     if let Some(card) = active {
-        if is_organizer {
-            view.holder = Some(card.holder.clone());
-        }
         if card.holder.id == viewer {
             view.mine = Some(card);
+        } else if is_organizer {
+            view.held = Some(card);
         }
         return Ok(view);
     }

@@ -69,7 +69,10 @@ async fn end_claim(
         return Err(ServiceError::NotFound);
     }
     let ended = claims::Entity::update_many()
-        .col_expr(claims::Column::State, Expr::val(ClaimState::Released.as_str()))
+        .col_expr(
+            claims::Column::State,
+            Expr::val(ClaimState::Released.as_str()),
+        )
         .col_expr(claims::Column::EndedAt, Expr::val(now))
         .col_expr(claims::Column::EndedReason, Expr::val(reason.clone()))
         .filter(claims::Column::Id.eq(claim.id))
@@ -119,7 +122,10 @@ pub async fn extend(
         .col_expr(claims::Column::ExpiresAt, Expr::val(expires_at))
         .col_expr(claims::Column::ExtendedAt, Expr::val(now))
         .col_expr(claims::Column::ExtendReason, Expr::val(reason.as_str()))
-        .col_expr(claims::Column::WarnedAt, Expr::val(Option::<DateTime<Utc>>::None))
+        .col_expr(
+            claims::Column::WarnedAt,
+            Expr::val(Option::<DateTime<Utc>>::None),
+        )
         .filter(claims::Column::Id.eq(claim.id))
         .filter(claims::Column::State.eq(ClaimState::Active))
         .filter(claims::Column::ExtendedAt.is_null())
@@ -174,7 +180,10 @@ pub async fn mark_done(
     let updated = claims::Entity::update_many()
         .col_expr(claims::Column::DoneAt, Expr::val(now))
         .col_expr(claims::Column::EvidenceUrl, Expr::val(evidence.as_str()))
-        .col_expr(claims::Column::WarnedAt, Expr::val(Option::<DateTime<Utc>>::None))
+        .col_expr(
+            claims::Column::WarnedAt,
+            Expr::val(Option::<DateTime<Utc>>::None),
+        )
         .filter(claims::Column::Id.eq(claim.id))
         .filter(claims::Column::State.eq(ClaimState::Active))
         .exec(&txn)
@@ -214,7 +223,10 @@ pub async fn confirm_done(
         ));
     }
     let updated = claims::Entity::update_many()
-        .col_expr(claims::Column::State, Expr::val(ClaimState::Completed.as_str()))
+        .col_expr(
+            claims::Column::State,
+            Expr::val(ClaimState::Completed.as_str()),
+        )
         .col_expr(claims::Column::EndedAt, Expr::val(now))
         .filter(claims::Column::Id.eq(claim.id))
         .filter(claims::Column::State.eq(ClaimState::Active))
