@@ -5,6 +5,7 @@ mod support;
 
 mod authz;
 mod catalog_import;
+mod claims;
 mod errors;
 mod github_signin;
 mod journeys;

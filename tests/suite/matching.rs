@@ -21,13 +21,7 @@ use crate::support::{TestApp, factory};
 
 /// A test app whose matching pool holds only the people each test makes: the demo people are removed.
 async fn app() -> TestApp {
-    let app = TestApp::start().await;
-    users::Entity::delete_many()
-        .filter(users::Column::GithubLogin.starts_with("demo-"))
-        .exec(&app.db)
-        .await
-        .expect("remove the demo people");
-    app
+    TestApp::start_without_demo_people().await
 }
 
 struct Person<'a> {

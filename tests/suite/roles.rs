@@ -17,13 +17,7 @@ use crate::support::{TestApp, factory};
 
 /// A test app without the demo people, so a matching round sees only the people a test makes.
 async fn app() -> TestApp {
-    let app = TestApp::start().await;
-    users::Entity::delete_many()
-        .filter(users::Column::GithubLogin.starts_with("demo-"))
-        .exec(&app.db)
-        .await
-        .expect("remove the demo people");
-    app
+    TestApp::start_without_demo_people().await
 }
 
 /// Someone matching can pair: English-speaking, in Berlin (as the factory makes everyone).

@@ -20,7 +20,9 @@ use onramp::app::{self, AppState};
 use onramp::config::Config;
 use onramp::db::user_roles::Role;
 use onramp::db::users;
-use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, Database, DatabaseConnection, EntityTrait, QueryFilter,
+};
 use tokio::net::TcpListener;
 
 pub use actor::{Actor, Page};
@@ -253,6 +255,27 @@ impl TestApp {
             .expect("bind loopback");
         let state = AppState::new(self.db.clone(), (*self.state.config).clone());
         Server::spawn(listener, onramp::web::router(state))
+    }
+
+    /// A test app without the demo people, so a matching round or a queue sees only the people a test makes.
+    pub async fn start_without_demo_people() -> TestApp {
+        let app = Self::start().await;
+        users::Entity::delete_many()
+            .filter(users::Column::GithubLogin.starts_with("demo-"))
+            .exec(&app.db)
+            .await
+            .expect("remove the demo people");
+        app
+    }
+
+    /// Run every background job due at `now` (a time in the future shows what the passing days do), as the
+    /// worker each instance runs would; returns how many runs there were.
+    pub async fn run_jobs_at(&self, now: chrono::DateTime<chrono::Utc>) -> usize {
+        let registry = onramp::jobs::standard(self.state.config.claims());
+        onramp::jobs::Worker::new(self.db.clone(), registry, "test-worker")
+            .run_due(now)
+            .await
+            .expect("run the due jobs")
     }
 
     pub fn anonymous(&self) -> Actor {
