@@ -8,6 +8,7 @@ mod catalog_import;
 mod claims;
 mod errors;
 mod github_signin;
+mod jobs;
 mod journeys;
 mod matching;
 mod matching_pages;

@@ -257,6 +257,13 @@ impl TestApp {
         Server::spawn(listener, onramp::web::router(state))
     }
 
+    /// A second connection pool to the test's database, as another instance of the service would open.
+    pub async fn connect_again(&self) -> DatabaseConnection {
+        onramp::database::connect(&self._db.url)
+            .await
+            .expect("connect to the test database again")
+    }
+
     /// A test app without the demo people, so a matching round or a queue sees only the people a test makes.
     pub async fn start_without_demo_people() -> TestApp {
         let app = Self::start().await;
