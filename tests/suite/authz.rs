@@ -31,6 +31,10 @@ enum Subject {
     Claim,
     /// `{slug}` is an open task nobody holds and that waits for nothing.
     FreeTask,
+    /// `{id}` is an approved mentor accepting mentees (not the matrix's mentor).
+    AMentor,
+    /// `{id}` is the newcomer's request to a mentor, waiting for an answer.
+    Request,
 }
 
 struct Entry {
@@ -257,6 +261,46 @@ const MATRIX: &[Entry] = &[
         &[],
         [SignIn, Denied, Denied, Denied, Status(200)],
     ),
+    entry(
+        "GET",
+        "/mentor/queue",
+        &[],
+        [SignIn, Denied, Denied, Status(200), Denied],
+    ),
+    // `{id}` is the newcomer, who has no mentor: the mentor claims them, or passes.
+    entry(
+        "POST",
+        "/mentor/queue/{id}/claim",
+        &[],
+        [SignIn, Denied, Denied, Status(303), Denied],
+    ),
+    entry(
+        "POST",
+        "/mentor/queue/{id}/pass",
+        &[],
+        [SignIn, Denied, Denied, Status(303), Denied],
+    ),
+    // Each newcomer may ask the same mentor.
+    on(
+        Subject::AMentor,
+        entry(
+            "POST",
+            "/mentors/{id}/request",
+            &[("message", "Hello")],
+            [SignIn, Status(303), Status(303), Denied, Denied],
+        ),
+    ),
+    // Only its newcomer, its mentor or an organizer may end a mentorship; the newcomer ends it first, so the
+    // organizer finds it ended (409).
+    on(
+        Subject::Request,
+        entry(
+            "POST",
+            "/mentorships/{id}/end",
+            &[("reason", "changed my mind")],
+            [SignIn, Status(303), Status(404), Status(404), Status(409)],
+        ),
+    ),
     entry("GET", "/static/{*path}", &[], all(Status(200))),
     entry("GET", "/healthz", &[], all(Status(200))),
 ];
@@ -350,6 +394,25 @@ async fn every_visitor_gets_what_the_matrix_says() {
                 id: newcomer_id,
                 newcomer_login: format!("newcomer-{n}"),
             },
+            Subject::AMentor => Ids {
+                slug: slug.clone(),
+                id: app
+                    .create_user(&format!("wanted-{n}"), &[Role::Mentor])
+                    .await
+                    .id,
+                newcomer_login: format!("newcomer-{n}"),
+            },
+            Subject::Request => {
+                let mentor = app
+                    .create_user(&format!("asked-{n}"), &[Role::Mentor])
+                    .await
+                    .id;
+                Ids {
+                    id: factory::requested_mentorship(&app, newcomer_id, mentor).await,
+                    slug: slug.clone(),
+                    newcomer_login: format!("newcomer-{n}"),
+                }
+            }
             Subject::Claim => {
                 let task = free.next().expect("enough claimable tasks").slug;
                 Ids {

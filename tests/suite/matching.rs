@@ -443,19 +443,21 @@ async fn accepting_activates_and_rechecks_capacity() {
     assert_eq!((ben.mentor_id, dan.mentor_id), (c.m_block, c.m_block));
 
     // Only the proposal's mentor may answer it; to anyone else it does not exist.
-    let wrong = mentoring::respond_to_proposal(&app.db, ben.id, c.m_pci, true, Utc::now()).await;
+    let wrong =
+        mentoring::respond_to_proposal(&app.db, ben.id, c.m_pci, true, None, Utc::now()).await;
     assert!(matches!(wrong, Err(ServiceError::NotFound)), "{wrong:?}");
 
     // m-block lowers their capacity to 1 after the round: the second accept must be refused.
     set_capacity(&app, c.m_block, 1).await;
-    let first = mentoring::respond_to_proposal(&app.db, ben.id, c.m_block, true, Utc::now())
+    let first = mentoring::respond_to_proposal(&app.db, ben.id, c.m_block, true, None, Utc::now())
         .await
         .expect("accept within capacity");
     assert_eq!(first.state, MentorshipState::Active);
     assert_eq!((first.active_mentees, first.capacity), (1, 1));
-    let second = mentoring::respond_to_proposal(&app.db, dan.id, c.m_block, true, Utc::now()).await;
+    let second =
+        mentoring::respond_to_proposal(&app.db, dan.id, c.m_block, true, None, Utc::now()).await;
     match second {
-        Err(ServiceError::Conflict(msg)) => assert!(msg.contains("capacity of 1"), "{msg}"),
+        Err(ServiceError::Taken(msg)) => assert!(msg.contains("capacity of 1"), "{msg}"),
         other => panic!("expected a capacity conflict, got {other:?}"),
     }
     assert_eq!(
@@ -467,10 +469,11 @@ async fn accepting_activates_and_rechecks_capacity() {
     let ben = proposal(c.ben).await;
     assert_eq!(ben.state, MentorshipState::Active);
     assert!(ben.accepted_at.is_some());
-    let twice = mentoring::respond_to_proposal(&app.db, ben.id, c.m_block, true, Utc::now()).await;
+    let twice =
+        mentoring::respond_to_proposal(&app.db, ben.id, c.m_block, true, None, Utc::now()).await;
     assert!(matches!(twice, Err(ServiceError::Conflict(_))), "{twice:?}");
     let missing =
-        mentoring::respond_to_proposal(&app.db, 999_999, c.m_block, true, Utc::now()).await;
+        mentoring::respond_to_proposal(&app.db, 999_999, c.m_block, true, None, Utc::now()).await;
     assert!(
         matches!(missing, Err(ServiceError::NotFound)),
         "{missing:?}"
@@ -536,9 +539,10 @@ async fn a_declined_newcomer_returns_to_the_pool_but_never_to_the_same_mentor() 
             .await
             .unwrap()
             .unwrap();
-        let answer = mentoring::respond_to_proposal(&app.db, m.id, mentor_id, false, Utc::now())
-            .await
-            .unwrap();
+        let answer =
+            mentoring::respond_to_proposal(&app.db, m.id, mentor_id, false, None, Utc::now())
+                .await
+                .unwrap();
         assert_eq!(answer.state, MentorshipState::Ended);
         let m = mentorships::Entity::find_by_id(m.id)
             .one(&app.db)

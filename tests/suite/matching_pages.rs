@@ -211,7 +211,7 @@ async fn an_organizer_runs_a_mentor_round_and_mentors_answer_their_proposals() {
             .contains(&format!("/mentor/proposals/{}", nina_m.id))
     );
     assert_eq!(
-        desk.select_text("section:last-child p.empty"),
+        desk.select_text("section.desk-mentees p.empty"),
         "You have no active mentees yet."
     );
 

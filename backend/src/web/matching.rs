@@ -108,6 +108,8 @@ pub struct Answered {
     /// Set after answering; anything else is ignored.
     #[serde(default)]
     answered: Choice<ProposalAnswer>,
+    /// Set after ending a mentorship.
+    did: Option<String>,
 }
 
 pub async fn proposals_page(
@@ -125,13 +127,21 @@ pub async fn proposals_page(
         &state,
         &Viewer(Some(user)),
         "mentor/proposals.html",
-        context! { desk => Serde(&desk), answered, claims => Serde(&mentee_claims) },
+        context! {
+            desk => Serde(&desk),
+            answered,
+            ended => q.did.as_deref() == Some("ended"),
+            claims => Serde(&mentee_claims),
+        },
     )
 }
 
 #[derive(Debug, Deserialize)]
 pub struct Response {
     response: ProposalAnswer,
+    /// An optional word for the newcomer.
+    #[serde(default)]
+    message: String,
 }
 
 pub async fn respond(
@@ -142,7 +152,8 @@ pub async fn respond(
 ) -> AppResult<Redirect> {
     let accept = form.response == ProposalAnswer::Accept;
     // The service checks that the proposal is this mentor's (403 otherwise).
-    mentorships::respond_to_proposal(&state.db, id, user.id, accept, Utc::now()).await?;
+    let message = Some(form.message.as_str());
+    mentorships::respond_to_proposal(&state.db, id, user.id, accept, message, Utc::now()).await?;
     Ok(Redirect::to(&format!(
         "/mentor/proposals?answered={}",
         form.response

@@ -12,6 +12,7 @@ pub mod extract;
 pub mod form;
 pub mod github;
 pub mod matching;
+pub mod mentoring;
 pub mod organizer;
 pub mod page;
 pub mod profile;
@@ -75,6 +76,11 @@ fn table() -> RouteTable {
         .post("/organizer/rounds/{id}/send", matching::send_round)
         .get("/mentor/proposals", matching::proposals_page)
         .post("/mentor/proposals/{id}", matching::respond)
+        .get("/mentor/queue", mentoring::queue_page)
+        .post("/mentor/queue/{id}/claim", mentoring::claim_newcomer)
+        .post("/mentor/queue/{id}/pass", mentoring::pass_newcomer)
+        .post("/mentors/{id}/request", mentoring::request_mentor)
+        .post("/mentorships/{id}/end", mentoring::end_mentorship)
         .get("/static/{*path}", crate::assets::serve)
         .get("/healthz", healthz)
 }

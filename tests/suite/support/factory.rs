@@ -301,7 +301,7 @@ pub async fn accepted_mentorship(
     mentor: i32,
 ) -> mentorships::Model {
     let proposed = proposed_mentorship(app, organizer, newcomer, mentor).await;
-    mentoring::respond_to_proposal(&app.db, proposed.id, mentor, true, Utc::now())
+    mentoring::respond_to_proposal(&app.db, proposed.id, mentor, true, None, Utc::now())
         .await
         .expect("the mentor accepts");
     mentorships::Entity::find_by_id(proposed.id)
@@ -372,4 +372,17 @@ pub async fn edit_newcomer_profile(
     profiles::save_newcomer(&app.db, id, &profile, Utc::now())
         .await
         .expect("save the newcomer profile");
+}
+
+/// A newcomer's request to a mentor, made by the service the dashboard's "Ask" form calls; returns its id.
+pub async fn requested_mentorship(app: &TestApp, newcomer: i32, mentor: i32) -> i32 {
+    mentoring::request_mentor(
+        &app.db,
+        newcomer,
+        mentor,
+        "Could you mentor me?",
+        Utc::now(),
+    )
+    .await
+    .expect("the newcomer asks the mentor")
 }

@@ -11,6 +11,7 @@ use super::{PendingProposal, of_mentor, pending_proposals};
 use crate::db::mentorships;
 use crate::db::mentorships::MentorshipState;
 use crate::domain::languages::display_name;
+use crate::domain::matching::score::AreaNames;
 use crate::services::ServiceResult;
 use crate::services::pool::{PersonRef, areas_of, languages_of, load_area_names};
 
@@ -21,6 +22,19 @@ pub struct MenteeDetails {
     pub languages: Vec<String>,
     /// Interest area names, sorted.
     pub interests: Vec<String>,
+}
+
+impl MenteeDetails {
+    /// From the newcomer's interest area ids and language codes.
+    pub fn from_ids(areas: &[i32], languages: &[String], names: &AreaNames) -> MenteeDetails {
+        let mut interests: Vec<String> =
+            areas.iter().filter_map(|a| names.get(a).cloned()).collect();
+        interests.sort();
+        MenteeDetails {
+            languages: languages.iter().map(|code| display_name(code)).collect(),
+            interests,
+        }
+    }
 }
 
 /// A pending proposal with the newcomer's details.
@@ -75,25 +89,11 @@ pub async fn mentor_desk(db: &impl ConnectionTrait, mentor_id: i32) -> ServiceRe
     let everyone: std::collections::BTreeSet<i32> =
         languages.keys().chain(areas.keys()).copied().collect();
     for user in everyone {
-        let mut interests: Vec<String> = areas
-            .remove(&user)
-            .unwrap_or_default()
-            .into_iter()
-            .filter_map(|a| area_names.get(&a).cloned())
-            .collect();
-        interests.sort();
-        let languages = languages
-            .remove(&user)
-            .unwrap_or_default()
-            .iter()
-            .map(|code| display_name(code))
-            .collect();
+        let user_areas = areas.remove(&user).unwrap_or_default();
+        let user_languages = languages.remove(&user).unwrap_or_default();
         details.insert(
             user,
-            MenteeDetails {
-                languages,
-                interests,
-            },
+            MenteeDetails::from_ids(&user_areas, &user_languages, &area_names),
         );
     }
     let details_of = |id: i32| {

@@ -2,11 +2,17 @@
 //! mentor's desk (those proposals and the active mentees, each with what a mentor wants to know of them).
 
 mod desk;
+mod newcomer;
 mod pending;
+mod queue;
+mod request;
 mod respond;
 
 pub use desk::{ActiveMentee, MenteeDetails, MentorDesk, ProposalCard, mentor_desk};
+pub use newcomer::{MyMentorship, mentorship_of_newcomer};
 pub use pending::{PendingProposal, pending_proposals};
+pub use queue::{MentorQueue, QueueCard, claim_newcomer, mentor_queue, pass_newcomer};
+pub use request::{end_mentorship, request_mentor};
 pub use respond::{ProposalResponse, respond_to_proposal};
 
 use std::collections::HashMap;

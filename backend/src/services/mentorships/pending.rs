@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::of_mentor;
 use crate::db::mentorships;
-use crate::db::mentorships::MentorshipState;
+use crate::db::mentorships::{MentorshipOrigin, MentorshipState};
 use crate::domain::matching::score::{Explanation, Reason};
 use crate::services::ServiceResult;
 use crate::services::pool::PersonRef;
@@ -21,6 +21,10 @@ pub struct PendingProposal {
     pub explanation: Vec<String>,
     pub round_id: Option<i32>,
     pub proposed_at: DateTime<Utc>,
+    /// A round's proposal, or the newcomer's own request.
+    pub origin: MentorshipOrigin,
+    /// What the newcomer wrote with their request.
+    pub message: Option<String>,
 }
 
 /// A mentor's proposals waiting for an answer, oldest first (two queries).
@@ -47,6 +51,8 @@ pub async fn pending_proposals(
                 reasons: explanation.reasons,
                 round_id: m.round_id,
                 proposed_at: m.proposed_at,
+                origin: m.origin,
+                message: m.request_message,
             })
         })
         .collect())

@@ -1,17 +1,20 @@
-//! A mentor's answer to a proposed mentorship: accept (within capacity) or decline.
+//! A mentor's answer to a proposed mentorship (a round's proposal or a newcomer's request): accept, within
+//! capacity, or decline; either with an optional message for the newcomer.
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect,
-};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use serde::Serialize;
+use serde_json::json;
 
+use super::queue::{lock_room, started};
+use crate::db::mentorships;
 use crate::db::mentorships::MentorshipState;
-use crate::db::{mentor_profiles, mentorships};
+use crate::domain::events::EventKind;
+use crate::services::events::NewEvent;
 use crate::services::pool::DECLINED;
 use crate::services::transaction::begin_write;
-use crate::services::{ServiceError, ServiceResult};
+use crate::services::{ServiceError, ServiceResult, audit};
 
 /// A mentor's answer to a proposal.
 #[derive(Debug, Clone, Serialize)]
@@ -26,16 +29,26 @@ pub struct ProposalResponse {
     pub capacity: u32,
 }
 
+/// Longest message kept.
+const MAX_MESSAGE: usize = 1000;
+
 /// Accept or decline a proposed mentorship as its mentor. Accepting re-checks capacity inside the transaction
-/// (active mentorships < capacity, else a Conflict that says so); declining ends the proposal with reason
+/// (active mentorships < capacity, else `Taken`, which says so); declining ends the proposal with reason
 /// "declined", which puts the newcomer back in the pool for the next round, never again with this mentor.
 pub async fn respond_to_proposal(
     db: &DatabaseConnection,
     mentorship_id: i32,
     mentor_id: i32,
     accept: bool,
+    message: Option<&str>,
     now: DateTime<Utc>,
 ) -> ServiceResult<ProposalResponse> {
+    let message = message.map(str::trim).filter(|m| !m.is_empty());
+    if message.is_some_and(|m| m.chars().count() > MAX_MESSAGE) {
+        return Err(ServiceError::Invalid(format!(
+            "Keep the message under {MAX_MESSAGE} characters."
+        )));
+    }
     let txn = begin_write(db).await?;
     let m = mentorships::Entity::find_by_id(mentorship_id)
         .one(&txn)
@@ -50,32 +63,19 @@ pub async fn respond_to_proposal(
             "This proposal has already been answered.".into(),
         ));
     }
-    // Locking the mentor's profile row makes concurrent accepts for the same mentor take turns on PostgreSQL,
-    // so the count below cannot be stale; on SQLite the immediate transaction already does.
-    let profile = mentor_profiles::Entity::find_by_id(mentor_id)
-        .lock_exclusive()
-        .one(&txn)
-        .await?;
-    let capacity = profile.map_or(0, |p| p.capacity.max(0) as u32);
-    let active = mentorships::Entity::find()
-        .filter(mentorships::Column::MentorId.eq(mentor_id))
-        .filter(mentorships::Column::State.eq(MentorshipState::Active))
-        .count(&txn)
-        .await? as u32;
+    let (active, capacity) = if accept {
+        lock_room(&txn, mentor_id).await?
+    } else {
+        (0, 0)
+    };
     let state = if accept {
-        if active >= capacity {
-            return Err(ServiceError::Conflict(format!(
-                "You already mentor {active} newcomer{}, as many as your capacity of {capacity}. \
-                 End a mentorship or raise your capacity before accepting another.",
-                if active == 1 { "" } else { "s" }
-            )));
-        }
         MentorshipState::Active
     } else {
         MentorshipState::Ended
     };
     let mut update = mentorships::Entity::update_many()
         .col_expr(mentorships::Column::State, Expr::val(state.as_str()))
+        .col_expr(mentorships::Column::ResponseMessage, Expr::val(message))
         .filter(mentorships::Column::Id.eq(mentorship_id))
         .filter(mentorships::Column::State.eq(MentorshipState::Proposed));
     update = if accept {
@@ -90,19 +90,29 @@ pub async fn respond_to_proposal(
             "This proposal has already been answered.".into(),
         ));
     }
-    crate::services::audit::record(
-        &txn,
-        Some(mentor_id),
-        if accept {
-            "mentorship.accept"
-        } else {
-            "mentorship.decline"
-        },
-        format!("mentorship:{mentorship_id}"),
-        serde_json::json!({ "newcomer_id": m.newcomer_id, "round_id": m.round_id }),
-        now,
-    )
-    .await?;
+    if accept {
+        started(&txn, &m, mentor_id, "mentorship.accept", now).await?;
+    } else {
+        NewEvent::new(
+            EventKind::MentorshipDeclined,
+            Some(mentor_id),
+            m.newcomer_id,
+        )
+        .other(Some(mentor_id))
+        .mentorship(m.id)
+        .details(json!({ "message": message, "origin": m.origin }))
+        .record(&txn, now)
+        .await?;
+        audit::record(
+            &txn,
+            Some(mentor_id),
+            "mentorship.decline",
+            format!("mentorship:{mentorship_id}"),
+            json!({ "newcomer_id": m.newcomer_id, "round_id": m.round_id }),
+            now,
+        )
+        .await?;
+    }
     txn.commit().await?;
     Ok(ProposalResponse {
         mentorship_id,

@@ -1,0 +1,160 @@
+//! A newcomer asks a mentor from their suggestions to mentor them; the mentor answers as they answer a round's
+//! proposal (`respond`). Either side, or an organizer, may end a mentorship with a reason (`end_mentorship`).
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
+use serde_json::json;
+
+use crate::db::mentor_profiles::MentorStatus;
+use crate::db::mentorships::{self, MentorshipOrigin, MentorshipState};
+use crate::db::newcomer_profiles::NewcomerStatus;
+use crate::db::{mentor_profiles, newcomer_profiles};
+use crate::domain::events::EventKind;
+use crate::services::events::NewEvent;
+use crate::services::transaction::begin_write;
+use crate::services::{ServiceError, ServiceResult, audit};
+
+const MAX_TEXT: usize = 1000;
+
+fn message_of(text: &str) -> ServiceResult<Option<String>> {
+    let text = text.trim();
+    if text.chars().count() > MAX_TEXT {
+        return Err(ServiceError::Invalid(format!(
+            "Keep the message under {MAX_TEXT} characters."
+        )));
+    }
+    Ok((!text.is_empty()).then(|| text.to_owned()))
+}
+
+/// The newcomer asks `mentor_id` to mentor them, with an optional message. They may have one mentor, or one
+/// request (or round proposal) waiting, at a time.
+pub async fn request_mentor(
+    db: &DatabaseConnection,
+    newcomer_id: i32,
+    mentor_id: i32,
+    message: &str,
+    now: DateTime<Utc>,
+) -> ServiceResult<i32> {
+    let message = message_of(message)?;
+    let txn = begin_write(db).await?;
+    newcomer_profiles::Entity::find_by_id(newcomer_id)
+        .one(&txn)
+        .await?
+        .filter(|p| p.status == NewcomerStatus::Active)
+        .ok_or_else(|| {
+            ServiceError::Invalid(
+                "Complete your newcomer profile before asking for a mentor.".into(),
+            )
+        })?;
+    mentor_profiles::Entity::find_by_id(mentor_id)
+        .one(&txn)
+        .await?
+        .filter(|p| p.status == MentorStatus::Approved && p.accepting && mentor_id != newcomer_id)
+        .ok_or(ServiceError::NotFound)?;
+    let inserted = mentorships::ActiveModel {
+        newcomer_id: Set(newcomer_id),
+        mentor_id: Set(mentor_id),
+        state: Set(MentorshipState::Proposed),
+        score: Set(0),
+        explanation: Set("[]".into()),
+        proposed_at: Set(now),
+        origin: Set(MentorshipOrigin::Request),
+        request_message: Set(message.clone()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await;
+    let m = match inserted {
+        Ok(m) => m,
+        Err(err)
+            if matches!(
+                err.sql_err(),
+                Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+            ) =>
+        {
+            return Err(ServiceError::Conflict(
+                "You already have a mentor, or a request or proposal waiting for an answer.".into(),
+            ));
+        }
+        Err(err) => return Err(err.into()),
+    };
+    NewEvent::new(
+        EventKind::MentorshipRequested,
+        Some(newcomer_id),
+        newcomer_id,
+    )
+    .other(Some(mentor_id))
+    .mentorship(m.id)
+    .details(json!({ "message": message }))
+    .record(&txn, now)
+    .await?;
+    audit::record(
+        &txn,
+        Some(newcomer_id),
+        "mentorship.request",
+        format!("mentorship:{}", m.id),
+        json!({ "mentor_id": mentor_id }),
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(m.id)
+}
+
+/// End an active mentorship (or withdraw a waiting request) with a reason, as its newcomer, its mentor, or an
+/// organizer (`as_organizer`, checked by the caller). The newcomer returns to the pool; the mentor's place is free.
+pub async fn end_mentorship(
+    db: &DatabaseConnection,
+    mentorship_id: i32,
+    actor: i32,
+    as_organizer: bool,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> ServiceResult<()> {
+    let reason = message_of(reason)?
+        .ok_or_else(|| ServiceError::Invalid("Give a reason for ending the mentorship.".into()))?;
+    let txn = begin_write(db).await?;
+    let m = mentorships::Entity::find_by_id(mentorship_id)
+        .one(&txn)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    if !(as_organizer || actor == m.newcomer_id || actor == m.mentor_id) {
+        return Err(ServiceError::NotFound);
+    }
+    let ended = mentorships::Entity::update_many()
+        .col_expr(
+            mentorships::Column::State,
+            Expr::val(MentorshipState::Ended.as_str()),
+        )
+        .col_expr(mentorships::Column::EndedAt, Expr::val(now))
+        .col_expr(mentorships::Column::EndedReason, Expr::val(reason.as_str()))
+        .filter(mentorships::Column::Id.eq(m.id))
+        .filter(
+            mentorships::Column::State.is_in([MentorshipState::Active, MentorshipState::Proposed]),
+        )
+        .exec(&txn)
+        .await?;
+    if ended.rows_affected == 0 {
+        return Err(ServiceError::Conflict(
+            "This mentorship has already ended.".into(),
+        ));
+    }
+    NewEvent::new(EventKind::MentorshipEnded, Some(actor), m.newcomer_id)
+        .other(Some(m.mentor_id))
+        .mentorship(m.id)
+        .details(json!({ "reason": reason }))
+        .record(&txn, now)
+        .await?;
+    audit::record(
+        &txn,
+        Some(actor),
+        "mentorship.end",
+        format!("mentorship:{}", m.id),
+        json!({ "reason": reason, "newcomer_id": m.newcomer_id, "mentor_id": m.mentor_id }),
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
