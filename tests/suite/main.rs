@@ -12,6 +12,7 @@ mod jobs;
 mod journeys;
 mod matching;
 mod matching_pages;
+mod mentoring;
 mod profiles;
 mod public_pages;
 mod roles;
