@@ -56,7 +56,7 @@ async fn two_workers_on_one_database_run_each_due_job_exactly_once() {
     let (ran_a, ran_b) = tokio::join!(a.run_due(now), b.run_due(now));
     let (ran_a, ran_b) = (ran_a.unwrap(), ran_b.unwrap());
 
-    let runs = runs.lock().unwrap();
+    let runs = runs.lock().unwrap().clone();
     assert_eq!(ran_a + ran_b, JOBS as usize);
     assert!(
         ran_a > 0 && ran_b > 0,

@@ -8,7 +8,7 @@ use chrono::Utc;
 use onramp::db::matching_rounds::{RoundKind, RoundState};
 use onramp::db::mentorships::MentorshipState;
 use onramp::db::user_roles::Role;
-use onramp::db::{audit_log, matching_rounds, mentorships, newcomer_profiles, users};
+use onramp::db::{audit_log, matching_rounds, mentorships, newcomer_profiles};
 use onramp::domain::matching::score::{MatchingConfig, Reason, Unplaced};
 use onramp::services::ServiceError;
 use onramp::services::catalog;
@@ -341,7 +341,7 @@ async fn paused_newcomers_and_unavailable_mentors_stay_out_of_a_round() {
 
     // Once m-pci's place is taken by an active mentorship, nobody who fits has room at all.
     let zed = app.create_user("zed", &[Role::Newcomer]).await.id;
-    factory::mentorship_paired_by_hand(&app, zed, c.m_pci, MentorshipState::Active).await;
+    factory::claimed_from_queue(&app, c.m_pci, zed).await;
     let created = rounds::create_round(&app.db, org, RoundKind::Mentors, &cfg(), Utc::now())
         .await
         .unwrap();
@@ -366,8 +366,8 @@ async fn sending_proposes_mentorships_once_and_skips_who_got_a_mentor_meanwhile(
         .await
         .unwrap();
 
-    // Between creating and sending, an organizer pairs ben with m-far by hand.
-    factory::mentorship_paired_by_hand(&app, c.ben, c.m_far, MentorshipState::Proposed).await;
+    // Between creating and sending, ben asks m-far to mentor him.
+    factory::requested_mentorship(&app, c.ben, c.m_far).await;
 
     let report = rounds::send_round(&app.db, created.round_id, org, Utc::now())
         .await

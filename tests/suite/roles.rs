@@ -7,7 +7,7 @@ use onramp::db::matching_rounds::RoundKind;
 use onramp::db::mentor_profiles::MentorStatus;
 use onramp::db::mentorships::MentorshipState;
 use onramp::db::user_roles::Role;
-use onramp::db::{audit_log, mentor_profiles, mentorships, user_roles, users};
+use onramp::db::{audit_log, mentor_profiles, mentorships, user_roles};
 use onramp::domain::matching::score::MatchingConfig;
 use onramp::services::rounds;
 use onramp::services::{ServiceError, roles};

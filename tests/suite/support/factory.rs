@@ -13,7 +13,6 @@
 use chrono::Utc;
 use onramp::db::claims as db_claims;
 use onramp::db::matching_rounds::RoundKind;
-use onramp::db::mentorships::MentorshipState;
 use onramp::db::tasks::{self, TaskState};
 use onramp::db::user_roles::Role;
 use onramp::db::{areas, mentorships, task_prerequisites, users};
@@ -311,32 +310,12 @@ pub async fn accepted_mentorship(
         .expect("the mentorship exists")
 }
 
-/// A mentorship an organizer made by hand, outside any round, in `state` (proposed or active). The product
-/// has no such service yet, so the row is written here, in one place, for the tests that need a pair made
-/// while a whole cast waits in the pool (where a round would place everyone). Prefer `proposed_mentorship`.
-pub async fn mentorship_paired_by_hand(
-    app: &TestApp,
-    newcomer: i32,
-    mentor: i32,
-    state: MentorshipState,
-) -> mentorships::Model {
-    let now = Utc::now();
-    mentorships::ActiveModel {
-        newcomer_id: Set(newcomer),
-        mentor_id: Set(mentor),
-        state: Set(state),
-        score: Set(0),
-        explanation: Set("[]".into()),
-        round_id: Set(None),
-        proposed_at: Set(now),
-        accepted_at: Set((state == MentorshipState::Active).then_some(now)),
-        ended_at: Set(None),
-        ended_reason: Set(None),
-        ..Default::default()
-    }
-    .insert(&app.db)
-    .await
-    .expect("write the mentorship")
+/// A mentorship that the mentor started by claiming the newcomer from their queue, as the queue page's button
+/// does; returns its id. Unlike a round, it pairs these two whoever else waits in the pool.
+pub async fn claimed_from_queue(app: &TestApp, mentor: i32, newcomer: i32) -> i32 {
+    mentoring::claim_newcomer(&app.db, mentor, newcomer, Utc::now())
+        .await
+        .expect("the mentor claims the newcomer")
 }
 
 /// Mentor `id` edits their mentor profile as the profile page does: the form as it stands, changed by `edit`,
