@@ -68,7 +68,10 @@ async fn a_newcomer_claims_a_task_holds_one_at_a_time_and_releases_it() {
     let page = nina.get(&format!("/tasks/{}", first.slug)).await;
     assert_eq!(page.links(".claim-box"), [format!("/claims/{id}")]);
     let page = nina.get("/dashboard").await;
-    assert_eq!(page.select_all(".my-claims li a"), std::slice::from_ref(&first.title));
+    assert_eq!(
+        page.select_all(".my-claims li a"),
+        std::slice::from_ref(&first.title)
+    );
     let page = app.anonymous().get(&format!("/tasks/{}", first.slug)).await;
     page.assert_no_selector(".claim-box form");
     assert_eq!(page.select_text(".claim-box p"), "This task is claimed.");

@@ -3,9 +3,11 @@
 
 mod catalog;
 mod mentor_proposal;
+mod mentor_queue;
 mod newcomer_signup;
 mod organizer_round;
 mod page_checks;
+mod task_claim;
 
 use onramp::services::profiles;
 

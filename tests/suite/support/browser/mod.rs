@@ -204,6 +204,15 @@ impl Browser {
         .await;
     }
 
+    /// Click something that changes the page in place (opens a `<details>`), without leading to another page.
+    pub async fn click(&self, target: &str) {
+        self.find(target)
+            .await
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("click {target}: {e}"));
+    }
+
     /// Type into the field with this label, replacing what it held.
     pub async fn fill(&self, label: &str, text: &str) {
         let field = self.find(&by_label(label)).await;
