@@ -62,7 +62,7 @@ async fn a_newcomer_claims_a_task_marks_it_done_and_the_mentor_confirms() {
 
         b.step("dashboard");
         b.follow("//nav//a[normalize-space()='Dashboard']").await;
-        assert_eq!(b.texts(".my-claims li a").await, [task.title.clone()]);
+        assert_eq!(b.texts(".my-claims li a").await, std::slice::from_ref(&task.title));
         b.follow("//button[normalize-space()='Sign out']").await;
 
         b.step("mentor");
