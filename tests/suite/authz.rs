@@ -301,6 +301,18 @@ const MATRIX: &[Entry] = &[
             [SignIn, Status(303), Status(404), Status(404), Status(409)],
         ),
     ),
+    entry(
+        "GET",
+        "/timeline",
+        &[],
+        [SignIn, Status(200), Status(200), Status(200), Status(200)],
+    ),
+    entry(
+        "GET",
+        "/organizer/people/{id}/timeline",
+        &[],
+        [SignIn, Denied, Denied, Denied, Status(200)],
+    ),
     entry("GET", "/static/{*path}", &[], all(Status(200))),
     entry("GET", "/healthz", &[], all(Status(200))),
 ];

@@ -62,7 +62,16 @@ async fn a_newcomer_claims_a_task_marks_it_done_and_the_mentor_confirms() {
 
         b.step("dashboard");
         b.follow("//nav//a[normalize-space()='Dashboard']").await;
-        assert_eq!(b.texts(".my-claims li a").await, std::slice::from_ref(&task.title));
+        assert_eq!(
+            b.texts(".my-claims li a").await,
+            std::slice::from_ref(&task.title)
+        );
+        b.step("timeline");
+        b.follow("//a[normalize-space()='Your timeline']").await;
+        assert_eq!(b.text("h1").await, "Your timeline");
+        let events = b.texts(".timeline li").await;
+        assert_eq!(events.len(), 2, "{events:?}");
+        assert!(events[0].contains("marked the task done"), "{events:?}");
         b.follow("//button[normalize-space()='Sign out']").await;
 
         b.step("mentor");
