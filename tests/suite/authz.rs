@@ -301,6 +301,13 @@ const MATRIX: &[Entry] = &[
             [SignIn, Status(303), Status(404), Status(404), Status(409)],
         ),
     ),
+    // `{id}` names no offer (the newcomer's user id): only newcomers get as far as finding nothing.
+    entry(
+        "POST",
+        "/offers/{id}",
+        &[("answer", "accept")],
+        [SignIn, Status(404), Status(404), Denied, Denied],
+    ),
     entry(
         "GET",
         "/timeline",

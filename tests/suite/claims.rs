@@ -393,3 +393,69 @@ async fn fifty_newcomers_claiming_one_task_at_once_give_exactly_one_claim() {
         .unwrap();
     assert_eq!(active.len(), 1);
 }
+
+#[tokio::test]
+async fn a_task_rounds_placements_become_offers_that_newcomers_take_or_decline() {
+    let app = TestApp::start_without_demo_people().await;
+    let org = factory::organizer(&app, "olga").create().await;
+    let nina = factory::newcomer(&app, "nina")
+        .languages(&["en"])
+        .areas(&["pci"])
+        .sign_in()
+        .await;
+    let dora = factory::newcomer(&app, "dora")
+        .languages(&["en"])
+        .areas(&["pci"])
+        .sign_in()
+        .await;
+    let cfg = app.state.config.matching();
+    let round = onramp::services::rounds::create_round(
+        &app.db,
+        org.id,
+        onramp::db::matching_rounds::RoundKind::Tasks,
+        &cfg,
+        Utc::now(),
+    )
+    .await
+    .unwrap()
+    .round_id;
+    let sent = onramp::services::rounds::send_round(&app.db, round, org.id, Utc::now())
+        .await
+        .unwrap();
+    assert_eq!(sent.proposed, 2, "{sent:?}");
+
+    // Each newcomer finds their offer on the dashboard, with why it fits them.
+    let page = nina.get("/dashboard").await;
+    let offered = page.select_all(".offers li.offer > a");
+    assert_eq!(offered.len(), 1);
+    assert!(!page.select_all(".offers .reasons li").is_empty());
+    let nina_offer = page.attrs(".offers form", "action")[0].clone();
+    let dora_offer = dora.get("/dashboard").await.attrs(".offers form", "action")[0].clone();
+    // Nobody answers another's offer.
+    let other = dora.post_form(&nina_offer, &[("answer", "accept")]).await;
+    assert_eq!(other.status, 404);
+
+    // Nina takes hers: it becomes her claim. Dora declines: her task stays open.
+    let page = nina.post_form(&nina_offer, &[("answer", "accept")]).await;
+    let id = claim_id(&page);
+    let claim = factory::claim_row(&app, id).await;
+    let task_title = tasks::Entity::find_by_id(claim.task_id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .title;
+    assert_eq!(offered, [task_title]);
+    assert_eq!(
+        event_kinds(&app, id).await,
+        [EventKind::Claimed, EventKind::OfferAccepted]
+    );
+    nina.get("/dashboard").await.assert_no_selector(".offers");
+    let page = dora.post_form(&dora_offer, &[("answer", "decline")]).await;
+    assert_eq!(page.location(), Some("/dashboard?did=declined"));
+    let dash = dora.get("/dashboard?did=declined").await;
+    assert!(dash.notices()[0].starts_with("Offer declined."));
+    dash.assert_no_selector(".offers");
+    let again = dora.post_form(&dora_offer, &[("answer", "accept")]).await;
+    assert_eq!(again.status, 409);
+}

@@ -11,6 +11,7 @@ use serde::Deserialize;
 
 use crate::app::AppState;
 use crate::domain::enums::{Choice, domain_enum};
+use crate::domain::mentorship::ProposalAnswer;
 use crate::domain::roles::Role;
 use crate::services::users::UserWithRoles;
 use crate::services::{ServiceError, ServiceResult, claims, events};
@@ -269,4 +270,25 @@ pub async fn person_timeline(
         "timeline.html",
         context! { history => Serde(&history), whose => person.display_name(), own => false },
     )
+}
+
+#[derive(Debug, Deserialize)]
+pub struct OfferAnswer {
+    answer: ProposalAnswer,
+}
+
+/// The newcomer answers a task round's offer: accepting claims the task and opens the claim's page.
+pub async fn answer_offer(
+    State(state): State<AppState>,
+    Newcomer(user): Newcomer,
+    Path(id): Path<i32>,
+    Form(form): Form<OfferAnswer>,
+) -> AppResult<Redirect> {
+    let accept = form.answer == ProposalAnswer::Accept;
+    let policy = state.config.claims();
+    let claim = claims::answer_offer(&state.db, id, user.id, accept, &policy, Utc::now()).await?;
+    Ok(Redirect::to(&match claim {
+        Some(c) => format!("/claims/{}?did={}", c.claim_id, ClaimNotice::Claimed),
+        None => "/dashboard?did=declined".to_owned(),
+    }))
 }

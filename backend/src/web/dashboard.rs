@@ -22,6 +22,7 @@ domain_enum! {
     pub enum DashboardNotice ("notice") {
         Requested = "requested",
         Ended = "ended",
+        Declined = "declined",
     }
 }
 
@@ -59,17 +60,19 @@ pub async fn dashboard(
         }
         None => None,
     };
-    let (my_claims, (mentorship, last_mentorship)) = if user.has(Role::Newcomer) {
+    let (my_claims, offers, (mentorship, last_mentorship)) = if user.has(Role::Newcomer) {
         (
             claims::claims_of_newcomer(&state.db, user.id).await?,
+            claims::offers_of_newcomer(&state.db, user.id).await?,
             mentorships::mentorship_of_newcomer(&state.db, user.id).await?,
         )
     } else {
-        (Vec::new(), (None, None))
+        (Vec::new(), Vec::new(), (None, None))
     };
     let notice = q.did.known().map(|d| match d {
         DashboardNotice::Requested => "Request sent. The mentor will accept or decline it.",
         DashboardNotice::Ended => "Mentorship ended. You are back in the pool for a new mentor.",
+        DashboardNotice::Declined => "Offer declined. The task stays open for others.",
     });
     render(
         &state,
@@ -81,6 +84,7 @@ pub async fn dashboard(
             mentor_status => status.mentor_status.map(|s| s.as_str()),
             suggestions => Serde(&suggested.as_deref()),
             claims => Serde(&my_claims),
+            offers => Serde(&offers),
             mentorship => Serde(&mentorship),
             last_mentorship => Serde(&last_mentorship),
             notice,

@@ -56,6 +56,7 @@ fn table() -> RouteTable {
         .post("/claims/{id}/confirm", claims::confirm)
         .post("/claims/{id}/end", claims::force_release)
         .get("/organizer/claims", claims::held_tasks)
+        .post("/offers/{id}", claims::answer_offer)
         .get("/timeline", claims::my_timeline)
         .get("/organizer/people/{id}/timeline", claims::person_timeline)
         .get("/signin", auth::signin_page)

@@ -71,8 +71,14 @@ async fn a_newcomer_claims_a_task_marks_it_done_and_the_mentor_confirms() {
         assert_eq!(b.text("h1").await, "Your timeline");
         let events = b.texts(".timeline li").await;
         assert_eq!(events.len(), 3, "{events:?}");
-        assert!(events[0].contains("nina marked the task done"), "{events:?}");
-        assert!(events[2].contains("mira started the mentorship"), "{events:?}");
+        assert!(
+            events[0].contains("nina marked the task done"),
+            "{events:?}"
+        );
+        assert!(
+            events[2].contains("mira started the mentorship"),
+            "{events:?}"
+        );
         b.follow("//button[normalize-space()='Sign out']").await;
 
         b.step("mentor");

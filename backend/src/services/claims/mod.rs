@@ -8,6 +8,7 @@
 //! of many simultaneous claims through, and the newcomer's profile row, locked, serialises their own claims.
 
 mod expiry;
+mod offers;
 mod take;
 mod views;
 mod work;
@@ -17,6 +18,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect};
 
 pub use expiry::{ExpiryStep, expiry_step};
+pub use offers::{OfferCard, answer_offer, offers_of_newcomer};
 pub use take::{ClaimReceipt, claim_task};
 pub use views::{
     ClaimCard, ClaimPage, TaskClaimView, active_claims, claim_page, claims_of_mentees,

@@ -3,8 +3,8 @@
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
+    PaginatorTrait, QueryFilter, QuerySelect, Set,
 };
 use serde::Serialize;
 use serde_json::json;
@@ -44,8 +44,22 @@ pub async fn claim_task(
         .one(&txn)
         .await?
         .ok_or(ServiceError::NotFound)?;
+    let receipt = claim_in(&txn, newcomer, task, policy, now).await?;
+    txn.commit().await?;
+    Ok(receipt)
+}
+
+/// Claim `task` for `newcomer` inside the caller's write transaction (the task page's claim, or an accepted
+/// offer). On an error nothing was written.
+pub(crate) async fn claim_in(
+    txn: &DatabaseTransaction,
+    newcomer: i32,
+    task: tasks::Model,
+    policy: &ClaimPolicy,
+    now: DateTime<Utc>,
+) -> ServiceResult<ClaimReceipt> {
     refuse_unless_claimable(&task)?;
-    let waiting: Vec<String> = catalog::prerequisites_of(&txn, task.id)
+    let waiting: Vec<String> = catalog::prerequisites_of(txn, task.id)
         .await?
         .into_iter()
         .filter(|t| t.state != TaskState::Done)
@@ -60,7 +74,7 @@ pub async fn claim_task(
     // The newcomer's own claims take turns here (two tabs claiming two tasks cannot both pass the limit).
     let profile = newcomer_profiles::Entity::find_by_id(newcomer)
         .lock_exclusive()
-        .one(&txn)
+        .one(txn)
         .await?;
     if profile.is_none() {
         return Err(ServiceError::Invalid(
@@ -70,7 +84,7 @@ pub async fn claim_task(
     let held = claims::Entity::find()
         .filter(claims::Column::NewcomerId.eq(newcomer))
         .filter(claims::Column::State.eq(ClaimState::Active))
-        .count(&txn)
+        .count(txn)
         .await?;
     if held >= u64::from(policy.limit) {
         return Err(ServiceError::Conflict(format!(
@@ -87,7 +101,7 @@ pub async fn claim_task(
         .col_expr(tasks::Column::UpdatedAt, Expr::val(now))
         .filter(tasks::Column::Id.eq(task.id))
         .filter(tasks::Column::State.eq(TaskState::Open))
-        .exec(&txn)
+        .exec(txn)
         .await?;
     if moved.rows_affected == 0 {
         return Err(ServiceError::Taken(TASK_TAKEN.into()));
@@ -100,7 +114,7 @@ pub async fn claim_task(
         expires_at: Set(policy.expires_after(now)),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(txn)
     .await
     .map_err(|err| {
         if is_unique_violation(&err) {
@@ -109,15 +123,14 @@ pub async fn claim_task(
             err.into()
         }
     })?;
-    let mentor = mentor_of(&txn, newcomer).await?;
+    let mentor = mentor_of(txn, newcomer).await?;
     let event = NewEvent::new(EventKind::Claimed, Some(newcomer), newcomer)
         .other(mentor)
         .task(task.id)
         .claim(claim.id)
         .details(json!({ "expires_at": claim.expires_at }));
-    log_change(&txn, event, "claim.create", now).await?;
-    schedule_expiry(&txn, &claim, policy, now).await?;
-    txn.commit().await?;
+    log_change(txn, event, "claim.create", now).await?;
+    schedule_expiry(txn, &claim, policy, now).await?;
     Ok(ClaimReceipt {
         claim_id: claim.id,
         task_slug: task.slug,

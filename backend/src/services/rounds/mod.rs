@@ -5,6 +5,7 @@
 //! stores it with one proposal per newcomer, each with its reasons or the reason it could not be placed.
 
 mod create;
+mod offers;
 mod review;
 mod send;
 

@@ -28,7 +28,7 @@ use crate::services::{ServiceError, ServiceResult};
 pub struct SendReport {
     pub round_id: i32,
     pub kind: RoundKind,
-    /// Mentorships proposed (mentor rounds); 0 for task rounds, whose proposals stay visible on the round.
+    /// Mentorships proposed (mentor rounds), or tasks offered (task rounds).
     pub proposed: usize,
     /// Placed newcomers who did not get their proposal, and why.
     pub skipped: Vec<Skipped>,
@@ -50,6 +50,10 @@ pub enum SkipReason {
     NoLongerActive,
     /// Their mentor was revoked (or declined) after the round was made.
     MentorUnavailable,
+    /// They claimed a task after the round was made (task rounds).
+    AlreadyHasTask,
+    /// Their task was claimed, done or retired after the round was made (task rounds).
+    TaskTaken,
 }
 
 impl SkipReason {
@@ -58,12 +62,14 @@ impl SkipReason {
             SkipReason::AlreadyHasMentor => "got a mentor after the round was made",
             SkipReason::NoLongerActive => "is no longer active",
             SkipReason::MentorUnavailable => "their mentor is no longer an approved mentor",
+            SkipReason::AlreadyHasTask => "claimed a task after the round was made",
+            SkipReason::TaskTaken => "their task was taken or closed after the round was made",
         }
     }
 }
 
 /// Send a draft round. A mentor round becomes `proposed` mentorships (a newcomer who got a mentor meanwhile, or
-/// is no longer active, is skipped and reported); a task round is only marked sent (claims come later). A round
+/// is no longer active, is skipped and reported); a task round becomes offers (see `offers`). A round
 /// is sent once: sending it again, or a cancelled one, is a Conflict.
 pub async fn send_round(
     db: &DatabaseConnection,
@@ -95,110 +101,10 @@ pub async fn send_round(
         }));
     }
 
-    let mut proposed = 0;
-    let mut skipped = Vec::new();
-    if round.kind == RoundKind::Mentors {
-        let placed = round_proposals::Entity::find()
-            .filter(round_proposals::Column::RoundId.eq(round_id))
-            .filter(round_proposals::Column::MentorId.is_not_null())
-            .order_by_asc(round_proposals::Column::Id)
-            .all(&txn)
-            .await?;
-        let in_round = || {
-            round_proposals::Entity::find()
-                .select_only()
-                .column(round_proposals::Column::NewcomerId)
-                .filter(round_proposals::Column::RoundId.eq(round_id))
-                .filter(round_proposals::Column::MentorId.is_not_null())
-                .into_query()
-        };
-        let active: HashSet<i32> = newcomer_profiles::Entity::find()
-            .select_only()
-            .column(newcomer_profiles::Column::UserId)
-            .filter(newcomer_profiles::Column::Status.eq(NewcomerStatus::Active))
-            .filter(newcomer_profiles::Column::UserId.in_subquery(in_round()))
-            .into_tuple::<i32>()
-            .all(&txn)
-            .await?
-            .into_iter()
-            .collect();
-        // Mentors still approved. The shared row locks make a revocation running meanwhile wait for this
-        // transaction on PostgreSQL, so its withdrawal of waiting proposals then sees the ones made here (on
-        // SQLite the immediate transaction already serialises the two).
-        let mentors_in_round = round_proposals::Entity::find()
-            .select_only()
-            .column(round_proposals::Column::MentorId)
-            .filter(round_proposals::Column::RoundId.eq(round_id))
-            .into_query();
-        let approved: HashSet<i32> = mentor_profiles::Entity::find()
-            .select_only()
-            .column(mentor_profiles::Column::UserId)
-            .filter(mentor_profiles::Column::Status.eq(MentorStatus::Approved))
-            .filter(mentor_profiles::Column::UserId.in_subquery(mentors_in_round))
-            .lock_shared()
-            .into_tuple::<i32>()
-            .all(&txn)
-            .await?
-            .into_iter()
-            .collect();
-        let mut batch = Vec::with_capacity(INSERT_CHUNK);
-        for p in placed.iter().filter(|p| active.contains(&p.newcomer_id)) {
-            let Some(mentor_id) = p.mentor_id.filter(|m| approved.contains(m)) else {
-                continue;
-            };
-            batch.push(mentorships::ActiveModel {
-                newcomer_id: Set(p.newcomer_id),
-                mentor_id: Set(mentor_id),
-                state: Set(MentorshipState::Proposed),
-                score: Set(p.score),
-                explanation: Set(p.explanation.clone()),
-                round_id: Set(Some(round_id)),
-                proposed_at: Set(now),
-                accepted_at: Set(None),
-                ended_at: Set(None),
-                ended_reason: Set(None),
-                ..Default::default()
-            });
-            if batch.len() == INSERT_CHUNK {
-                insert_mentorships(&txn, std::mem::take(&mut batch)).await?;
-            }
-        }
-        insert_mentorships(&txn, batch).await?;
-        // Whoever already had an open mentorship was left out by the unique index; find out who.
-        let made: HashSet<i32> = mentorships::Entity::find()
-            .select_only()
-            .column(mentorships::Column::NewcomerId)
-            .filter(mentorships::Column::RoundId.eq(round_id))
-            .into_tuple::<i32>()
-            .all(&txn)
-            .await?
-            .into_iter()
-            .collect();
-        proposed = made.len();
-        let people = people_where(
-            &txn,
-            Condition::all().add(users::Column::Id.in_subquery(in_round())),
-        )
-        .await?;
-        for p in placed.iter().filter(|p| !made.contains(&p.newcomer_id)) {
-            let reason = if !active.contains(&p.newcomer_id) {
-                SkipReason::NoLongerActive
-            } else if !p.mentor_id.is_some_and(|m| approved.contains(&m)) {
-                SkipReason::MentorUnavailable
-            } else {
-                SkipReason::AlreadyHasMentor
-            };
-            let newcomer = people
-                .get(&p.newcomer_id)
-                .cloned()
-                .unwrap_or_else(|| PersonRef::unknown(p.newcomer_id));
-            skipped.push(Skipped {
-                newcomer,
-                reason,
-                text: reason.sentence().to_string(),
-            });
-        }
-    }
+    let (proposed, skipped) = match round.kind {
+        RoundKind::Tasks => super::offers::make_offers(&txn, round_id, now).await?,
+        RoundKind::Mentors => propose_mentorships(&txn, round_id, now).await?,
+    };
     audit(
         &txn,
         organizer_id,
@@ -219,6 +125,117 @@ pub async fn send_round(
         proposed,
         skipped,
     })
+}
+
+/// Sending a mentor round: each placed newcomer's pair becomes a `proposed` mentorship, unless the newcomer is
+/// no longer active, got a mentor meanwhile, or their mentor is no longer approved.
+async fn propose_mentorships(
+    txn: &DatabaseTransaction,
+    round_id: i32,
+    now: DateTime<Utc>,
+) -> ServiceResult<(usize, Vec<Skipped>)> {
+    let mut skipped = Vec::new();
+    let placed = round_proposals::Entity::find()
+        .filter(round_proposals::Column::RoundId.eq(round_id))
+        .filter(round_proposals::Column::MentorId.is_not_null())
+        .order_by_asc(round_proposals::Column::Id)
+        .all(txn)
+        .await?;
+    let in_round = || {
+        round_proposals::Entity::find()
+            .select_only()
+            .column(round_proposals::Column::NewcomerId)
+            .filter(round_proposals::Column::RoundId.eq(round_id))
+            .filter(round_proposals::Column::MentorId.is_not_null())
+            .into_query()
+    };
+    let active: HashSet<i32> = newcomer_profiles::Entity::find()
+        .select_only()
+        .column(newcomer_profiles::Column::UserId)
+        .filter(newcomer_profiles::Column::Status.eq(NewcomerStatus::Active))
+        .filter(newcomer_profiles::Column::UserId.in_subquery(in_round()))
+        .into_tuple::<i32>()
+        .all(txn)
+        .await?
+        .into_iter()
+        .collect();
+    // Mentors still approved. The shared row locks make a revocation running meanwhile wait for this
+    // transaction on PostgreSQL, so its withdrawal of waiting proposals then sees the ones made here (on
+    // SQLite the immediate transaction already serialises the two).
+    let mentors_in_round = round_proposals::Entity::find()
+        .select_only()
+        .column(round_proposals::Column::MentorId)
+        .filter(round_proposals::Column::RoundId.eq(round_id))
+        .into_query();
+    let approved: HashSet<i32> = mentor_profiles::Entity::find()
+        .select_only()
+        .column(mentor_profiles::Column::UserId)
+        .filter(mentor_profiles::Column::Status.eq(MentorStatus::Approved))
+        .filter(mentor_profiles::Column::UserId.in_subquery(mentors_in_round))
+        .lock_shared()
+        .into_tuple::<i32>()
+        .all(txn)
+        .await?
+        .into_iter()
+        .collect();
+    let mut batch = Vec::with_capacity(INSERT_CHUNK);
+    for p in placed.iter().filter(|p| active.contains(&p.newcomer_id)) {
+        let Some(mentor_id) = p.mentor_id.filter(|m| approved.contains(m)) else {
+            continue;
+        };
+        batch.push(mentorships::ActiveModel {
+            newcomer_id: Set(p.newcomer_id),
+            mentor_id: Set(mentor_id),
+            state: Set(MentorshipState::Proposed),
+            score: Set(p.score),
+            explanation: Set(p.explanation.clone()),
+            round_id: Set(Some(round_id)),
+            proposed_at: Set(now),
+            accepted_at: Set(None),
+            ended_at: Set(None),
+            ended_reason: Set(None),
+            ..Default::default()
+        });
+        if batch.len() == INSERT_CHUNK {
+            insert_mentorships(txn, std::mem::take(&mut batch)).await?;
+        }
+    }
+    insert_mentorships(txn, batch).await?;
+    // Whoever already had an open mentorship was left out by the unique index; find out who.
+    let made: HashSet<i32> = mentorships::Entity::find()
+        .select_only()
+        .column(mentorships::Column::NewcomerId)
+        .filter(mentorships::Column::RoundId.eq(round_id))
+        .into_tuple::<i32>()
+        .all(txn)
+        .await?
+        .into_iter()
+        .collect();
+    let proposed = made.len();
+    let people = people_where(
+        txn,
+        Condition::all().add(users::Column::Id.in_subquery(in_round())),
+    )
+    .await?;
+    for p in placed.iter().filter(|p| !made.contains(&p.newcomer_id)) {
+        let reason = if !active.contains(&p.newcomer_id) {
+            SkipReason::NoLongerActive
+        } else if !p.mentor_id.is_some_and(|m| approved.contains(&m)) {
+            SkipReason::MentorUnavailable
+        } else {
+            SkipReason::AlreadyHasMentor
+        };
+        let newcomer = people
+            .get(&p.newcomer_id)
+            .cloned()
+            .unwrap_or_else(|| PersonRef::unknown(p.newcomer_id));
+        skipped.push(Skipped {
+            newcomer,
+            reason,
+            text: reason.sentence().to_string(),
+        });
+    }
+    Ok((proposed, skipped))
 }
 
 /// Inserts proposals; a row that would give a newcomer a second open mentorship is dropped by the database
