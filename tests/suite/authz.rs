@@ -310,6 +310,50 @@ const MATRIX: &[Entry] = &[
     ),
     entry(
         "GET",
+        "/organizer/tasks/new",
+        &[],
+        [SignIn, Denied, Denied, Denied, Status(200)],
+    ),
+    // An empty form: the organizer gets it back with its notes.
+    entry(
+        "POST",
+        "/organizer/tasks",
+        &[],
+        [SignIn, Denied, Denied, Denied, Status(422)],
+    ),
+    entry(
+        "GET",
+        "/organizer/tasks/{slug}/edit",
+        &[],
+        [SignIn, Denied, Denied, Denied, Status(200)],
+    ),
+    entry(
+        "POST",
+        "/organizer/tasks/{slug}",
+        &[],
+        [SignIn, Denied, Denied, Denied, Status(422)],
+    ),
+    // A free task: open, so the organizer may retire it; the reopen entry finds it open and says so (409).
+    on(
+        Subject::FreeTask,
+        entry(
+            "POST",
+            "/organizer/tasks/{slug}/retire",
+            &[],
+            [SignIn, Denied, Denied, Denied, Status(303)],
+        ),
+    ),
+    on(
+        Subject::FreeTask,
+        entry(
+            "POST",
+            "/organizer/tasks/{slug}/reopen",
+            &[],
+            [SignIn, Denied, Denied, Denied, Status(409)],
+        ),
+    ),
+    entry(
+        "GET",
         "/timeline",
         &[],
         [SignIn, Status(200), Status(200), Status(200), Status(200)],

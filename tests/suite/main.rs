@@ -4,6 +4,7 @@
 mod support;
 
 mod authz;
+mod catalog_edit;
 mod catalog_import;
 mod claims;
 mod errors;

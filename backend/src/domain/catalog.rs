@@ -229,7 +229,7 @@ pub fn is_valid_slug(s: &str) -> bool {
         })
 }
 
-fn check_url(url: &str) -> Result<(), String> {
+pub fn check_url(url: &str) -> Result<(), String> {
     let parsed =
         url::Url::parse(url).map_err(|e| format!("source_url {url:?} is not a valid URL ({e})"))?;
     if !matches!(parsed.scheme(), "https" | "http")
@@ -509,6 +509,36 @@ fn topological_order(
     Ok(order)
 }
 
+/// The cycle that giving `task` the prerequisites `requires[task]` closes, if any, as slugs from `task` back to
+/// it (`[a, b, a]`); `requires` maps each task to what it requires. The rest of the graph is taken to be acyclic,
+/// as the catalog guarantees, so any new cycle passes through `task`.
+pub fn cycle_through(task: &str, requires: &HashMap<String, Vec<String>>) -> Option<Vec<String>> {
+    // Depth-first from the task's prerequisites, remembering how each task was reached.
+    let mut came_from: HashMap<&str, &str> = HashMap::new();
+    let mut stack: Vec<&str> = vec![task];
+    while let Some(node) = stack.pop() {
+        for next in requires.get(node).into_iter().flatten() {
+            if next == task {
+                let mut path = vec![task.to_owned()];
+                let mut at = node;
+                let mut back = Vec::new();
+                while at != task {
+                    back.push(at.to_owned());
+                    at = came_from[at];
+                }
+                path.extend(back.into_iter().rev());
+                path.push(task.to_owned());
+                return Some(path);
+            }
+            if !came_from.contains_key(next.as_str()) {
+                came_from.insert(next, node);
+                stack.push(next);
+            }
+        }
+    }
+    None
+}
+
 /// Counts of the catalog by kind, for the import report.
 pub fn count_by_kind(tasks: &[TaskDef]) -> BTreeMap<&'static str, usize> {
     let mut counts = BTreeMap::new();
@@ -591,6 +621,23 @@ mod tests {
             )),
             "{lines:?}"
         );
+    }
+
+    #[test]
+    fn a_new_prerequisite_that_closes_a_cycle_is_found_with_its_path() {
+        let graph = |edges: &[(&str, &[&str])]| -> HashMap<String, Vec<String>> {
+            edges
+                .iter()
+                .map(|(t, r)| (t.to_string(), r.iter().map(|s| s.to_string()).collect()))
+                .collect()
+        };
+        // c requires b requires a; giving a the prerequisite c closes a -> c -> b -> a.
+        let g = graph(&[("a", &["c"]), ("b", &["a"]), ("c", &["b"])]);
+        assert_eq!(cycle_through("a", &g).unwrap(), ["a", "c", "b", "a"]);
+        let g = graph(&[("a", &["a"])]);
+        assert_eq!(cycle_through("a", &g).unwrap(), ["a", "a"]);
+        let g = graph(&[("a", &["b", "c"]), ("b", &["c"]), ("c", &[])]);
+        assert_eq!(cycle_through("a", &g), None);
     }
 
     #[test]

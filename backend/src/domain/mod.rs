@@ -15,3 +15,4 @@ pub mod profile;
 pub mod roles;
 pub mod rounds;
 pub mod task;
+pub mod task_form;

@@ -25,7 +25,7 @@ pub const MAX_TEXT: usize = 2000;
 pub struct FieldErrors(pub BTreeMap<&'static str, String>);
 
 impl FieldErrors {
-    fn add(&mut self, field: &'static str, message: impl Into<String>) {
+    pub fn add(&mut self, field: &'static str, message: impl Into<String>) {
         self.0.entry(field).or_insert_with(|| message.into());
     }
 

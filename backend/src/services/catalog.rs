@@ -92,6 +92,8 @@ pub struct TaskRef {
 #[derive(Debug, Clone, Serialize)]
 pub struct TaskDetail {
     pub id: i32,
+    /// An organizer edited it in the site (imports leave it as edited).
+    pub site_edited: bool,
     pub task: TaskSummary,
     pub description: String,
     pub source_url: String,
@@ -289,6 +291,7 @@ pub async fn detail(db: &impl ConnectionTrait, slug: &str) -> ServiceResult<Opti
     let external_prerequisites = split_list(&task.external_prerequisites, '\n');
     Ok(Some(TaskDetail {
         id: task.id,
+        site_edited: task.site_edited_at.is_some(),
         task: summary(task, &area, waits_for),
         description,
         source_url,

@@ -30,6 +30,9 @@ pub struct ImportReport {
     pub retired: Vec<String>,
     /// Left the catalog and nobody ever claimed it: deleted.
     pub removed: Vec<String>,
+    /// Edited by an organizer in the site, and different in the file: the site's version was kept, and each
+    /// entry says so ("slug: ...").
+    pub conflicts: Vec<String>,
     pub unchanged: usize,
 }
 
@@ -73,6 +76,16 @@ impl std::fmt::Display for ImportReport {
             self.removed.len(),
             list(&self.removed)
         )?;
+        if !self.conflicts.is_empty() {
+            writeln!(
+                f,
+                "conflicts {} (edited in the site, kept as edited):",
+                self.conflicts.len()
+            )?;
+            for c in &self.conflicts {
+                writeln!(f, "  {c}")?;
+            }
+        }
         write!(f, "tasks unchanged {}", self.unchanged)
     }
 }
@@ -276,12 +289,18 @@ async fn import_tasks(
     let mut ids: HashMap<&str, i32> = HashMap::new();
     let mut touched: HashSet<String> = HashSet::new();
     let mut edges_changed: Vec<i32> = Vec::new();
+    // Tasks an organizer edited in the site: id -> (slug, whether the file's fields differ).
+    let mut site_edited: HashMap<i32, (String, bool)> = HashMap::new();
     for def in &catalog.tasks {
         let area_id = area_ids[&def.area];
         let current = existing.get(&def.slug);
         let state = next_state(current.map(|t| t.state), def.state);
         let row = task_row(def, area_id, state);
         match current {
+            Some(t) if t.site_edited_at.is_some() => {
+                ids.insert(&def.slug, t.id);
+                site_edited.insert(t.id, (def.slug.clone(), differs(t, &row)));
+            }
             Some(t) => {
                 ids.insert(&def.slug, t.id);
                 if differs(t, &row) {
@@ -308,6 +327,24 @@ async fn import_tasks(
         let id = ids[def.slug.as_str()];
         let wanted: BTreeSet<i32> = def.prerequisites.iter().map(|r| ids[r.as_str()]).collect();
         let old = old_edges.remove(&id).unwrap_or_default();
+        if let Some((slug, fields_differ)) = site_edited.get(&id) {
+            // The site's edit wins until the file says the same; then the task is the file's again.
+            if *fields_differ || wanted != old {
+                report.conflicts.push(format!(
+                    "{slug}: edited in the site; the file's version was not applied"
+                ));
+            } else {
+                tasks::Entity::update_many()
+                    .col_expr(
+                        tasks::Column::SiteEditedAt,
+                        sea_orm::sea_query::Expr::value(Option::<DateTime<Utc>>::None),
+                    )
+                    .filter(tasks::Column::Id.eq(id))
+                    .exec(txn)
+                    .await?;
+            }
+            continue;
+        }
         if wanted == old {
             continue;
         }
@@ -338,14 +375,27 @@ async fn import_tasks(
         .filter(|t| touched.contains(&t.slug))
         .map(|t| t.slug.clone())
         .collect();
-    report.unchanged = catalog.tasks.len() - report.added.len() - report.changed.len();
+    report.unchanged =
+        catalog.tasks.len() - report.added.len() - report.changed.len() - report.conflicts.len();
 
     // Tasks that left the catalog.
     let in_catalog: HashSet<&str> = catalog.tasks.iter().map(|t| t.slug.as_str()).collect();
-    let gone: Vec<&tasks::Model> = existing
+    let mut gone: Vec<&tasks::Model> = Vec::new();
+    for t in existing
         .values()
         .filter(|t| !in_catalog.contains(t.slug.as_str()))
-        .collect();
+    {
+        if t.site_edited_at.is_some() {
+            // Made or edited in the site: the file not listing it does not remove it.
+            report.conflicts.push(format!(
+                "{}: edited in the site and not in the file; kept",
+                t.slug
+            ));
+        } else {
+            gone.push(t);
+        }
+    }
+    report.conflicts.sort();
     if !gone.is_empty() {
         let claimed: HashSet<i32> = claims::Entity::find()
             .select_only()
@@ -356,7 +406,6 @@ async fn import_tasks(
             .await?
             .into_iter()
             .collect();
-        let mut gone = gone;
         gone.sort_by(|a, b| a.slug.cmp(&b.slug));
         for t in gone {
             if claimed.contains(&t.id) {

@@ -2,6 +2,7 @@
 //! No SQL here: handlers call `services`.
 
 pub mod auth;
+pub mod catalog_admin;
 pub mod catalog_cache;
 pub mod claims;
 pub mod csrf;
@@ -56,6 +57,12 @@ fn table() -> RouteTable {
         .post("/claims/{id}/confirm", claims::confirm)
         .post("/claims/{id}/end", claims::force_release)
         .get("/organizer/claims", claims::held_tasks)
+        .get("/organizer/tasks/new", catalog_admin::new_task)
+        .post("/organizer/tasks", catalog_admin::create_task)
+        .get("/organizer/tasks/{slug}/edit", catalog_admin::edit_task)
+        .post("/organizer/tasks/{slug}", catalog_admin::update_task)
+        .post("/organizer/tasks/{slug}/retire", catalog_admin::retire_task)
+        .post("/organizer/tasks/{slug}/reopen", catalog_admin::reopen_task)
         .post("/offers/{id}", claims::answer_offer)
         .get("/timeline", claims::my_timeline)
         .get("/organizer/people/{id}/timeline", claims::person_timeline)

@@ -59,10 +59,17 @@ pub async fn catalog_page(
     )
 }
 
+#[derive(Debug, serde::Deserialize)]
+pub struct TaskQuery {
+    /// Set after an organizer's change: "1" (saved), "retired" or "reopened".
+    saved: Option<String>,
+}
+
 pub async fn task_page(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(slug): Path<String>,
+    Query(q): Query<TaskQuery>,
 ) -> AppResult<Html<String>> {
     let detail = catalog::detail(&state.db, &slug)
         .await?
@@ -76,6 +83,14 @@ pub async fn task_page(
         &state,
         &viewer,
         "task.html",
-        context! { t => Serde(&detail), claim => Serde(&claim) },
+        context! {
+            t => Serde(&detail),
+            claim => Serde(&claim),
+            saved => q.saved.as_deref().map(|s| match s {
+                "retired" => "Task retired: it no longer counts as open work.",
+                "reopened" => "Task reopened.",
+                _ => "Task saved.",
+            }),
+        },
     )
 }

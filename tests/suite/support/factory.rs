@@ -2,8 +2,8 @@
 //!
 //! People go through `services::demo_people::upsert`, the service that writes a demo person with roles,
 //! areas, languages and profiles (a test's people are demo people, so they sign in at /signin/demo). The
-//! catalog has no service for an organizer's edit of a task yet; `change_task` writes it here, in one place, so
-//! the service that appears later replaces it once. Claims go through the claims service. Mentorships come from a mentor round sent through the rounds
+//! catalog's changes go through the catalog edit service (`edit_task`) and the claims service (`claim`,
+//! `complete_task`). Mentorships come from a mentor round sent through the rounds
 //! service (`proposed_mentorship`, `accepted_mentorship`), as an organizer makes them.
 //!
 //! ```text
@@ -19,9 +19,10 @@ use onramp::db::{areas, mentorships, task_prerequisites, users};
 use onramp::domain::matching::score::MatchingConfig;
 use onramp::domain::people::{MentorDef, NewcomerDef, Person};
 use onramp::domain::profile::{MentorProfile, NewcomerProfile};
+use onramp::domain::task_form::TaskForm;
 use onramp::services::claims;
 use onramp::services::mentorships as mentoring;
-use onramp::services::{demo_people, profiles, rounds};
+use onramp::services::{catalog_edit, demo_people, profiles, rounds};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set,
 };
@@ -134,39 +135,54 @@ impl PersonFactory<'_> {
     }
 }
 
-/// A change to a catalog task, as claims, progress or an organizer's edit would make it.
-pub struct TaskChange<'a> {
-    app: &'a TestApp,
-    row: tasks::ActiveModel,
+/// An organizer's edit of task `slug` in the site, made by the catalog edit service from the task's form as it
+/// stands, changed by `edit`.
+pub async fn edit_task(
+    app: &TestApp,
+    slug: &str,
+    edit: impl FnOnce(&mut TaskForm),
+) -> tasks::Model {
+    let editor = person(app, "catalog-editor", &[Role::Organizer])
+        .create()
+        .await;
+    let mut form = catalog_edit::form_for(&app.db, slug)
+        .await
+        .expect("the task's form");
+    edit(&mut form);
+    catalog_edit::save_task(&app.db, editor.id, Some(slug), &form, Utc::now())
+        .await
+        .expect("save the task")
+        .unwrap_or_else(|errors| panic!("the edit of {slug} is refused: {errors:?}"));
+    tasks::Entity::find()
+        .filter(tasks::Column::Slug.eq(slug))
+        .one(&app.db)
+        .await
+        .expect("read the task")
+        .expect("the task exists")
 }
 
-pub fn change_task<'a>(app: &'a TestApp, task: &tasks::Model) -> TaskChange<'a> {
-    TaskChange {
-        app,
-        row: task.clone().into_active_model(),
-    }
-}
-
-impl TaskChange<'_> {
-    pub fn state(mut self, state: TaskState) -> Self {
-        self.row.state = Set(state);
-        self
-    }
-
-    pub fn title(mut self, title: &str) -> Self {
-        self.row.title = Set(title.to_string());
-        self
-    }
-
-    pub fn description(mut self, text: &str) -> Self {
-        self.row.description = Set(text.to_string());
-        self
-    }
-
-    pub async fn save(mut self) -> tasks::Model {
-        self.row.updated_at = Set(Utc::now());
-        self.row.update(&self.app.db).await.expect("change task")
-    }
+/// Task `slug` done the way the product does it: a newcomer claims it and marks it done with evidence, and an
+/// organizer confirms. The task must be claimable (open, waiting for nothing).
+pub async fn complete_task(app: &TestApp, slug: &str) {
+    let worker = person(app, &format!("finisher-{slug}"), &[Role::Newcomer])
+        .create()
+        .await;
+    let confirmer = person(app, "catalog-editor", &[Role::Organizer])
+        .create()
+        .await;
+    let held = claim(app, slug, worker.id).await;
+    claims::mark_done(
+        &app.db,
+        held.id,
+        worker.id,
+        "https://lore.kernel.org/rust-for-linux/done/",
+        Utc::now(),
+    )
+    .await
+    .expect("mark the work done");
+    claims::confirm_done(&app.db, held.id, confirmer.id, true, Utc::now())
+        .await
+        .expect("confirm the work");
 }
 
 /// A newcomer's active claim on the task `slug`, made by the claims service as the task page's button makes it.
