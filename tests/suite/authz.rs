@@ -83,6 +83,7 @@ const fn on(subject: Subject, e: Entry) -> Entry {
 const MATRIX: &[Entry] = &[
     entry("GET", "/", &[], all(Status(200))),
     entry("GET", "/catalog", &[], all(Status(200))),
+    entry("GET", "/catalog/graph", &[], all(Status(200))),
     entry("GET", "/tasks/{slug}", &[], all(Status(200))),
     entry("GET", "/signin", &[], all(Status(200))),
     entry(

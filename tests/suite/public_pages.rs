@@ -293,3 +293,77 @@ async fn the_landing_catalog_and_task_pages_render_as_committed() {
         snapshot::settings().bind(|| insta::assert_snapshot!(name, page.body));
     }
 }
+
+#[tokio::test]
+async fn the_prerequisite_graph_is_drawn_around_a_task_and_for_each_area() {
+    let app = TestApp::start().await;
+    let free: Vec<i32> = factory::claimable_tasks(&app)
+        .await
+        .iter()
+        .map(|t| t.id)
+        .collect();
+    let edge = task_prerequisites::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|e| free.contains(&e.requires_id))
+        .unwrap();
+    let waiting = tasks::Entity::find_by_id(edge.task_id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let required = tasks::Entity::find_by_id(edge.requires_id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+
+    // Around the waiting task: its prerequisite links to its page, and the task itself is the marked node.
+    let anon = app.anonymous();
+    let page = anon.get(&format!("/tasks/{}", waiting.slug)).await;
+    assert!(
+        page.select_text("svg.prereq-graph > title")
+            .starts_with(&format!("Where {}", waiting.title))
+    );
+    assert_eq!(
+        page.attrs("svg a.focus", "href"),
+        [format!("/tasks/{}", waiting.slug)]
+    );
+    assert!(
+        page.attrs("svg a.node", "href")
+            .contains(&format!("/tasks/{}", required.slug))
+    );
+    assert!(page.count("svg path.edge") >= 1);
+    let node = format!("svg a.node[href=\"/tasks/{}\"]", required.slug);
+    assert_eq!(page.attrs(&node, "class"), ["node state-open"]);
+
+    // Claimed, the prerequisite is drawn so, and says so in words.
+    let nina = app.newcomer("nina").await;
+    factory::claim(&app, &required.slug, nina.user_id.unwrap()).await;
+    let page = anon.get(&format!("/tasks/{}", waiting.slug)).await;
+    assert_eq!(page.attrs(&node, "class"), ["node state-claimed"]);
+    assert_eq!(page.select_text(&format!("{node} .state-word")), "claimed");
+
+    // The whole graph: one drawing per area with tasks, each of its tasks a link.
+    let page = anon.get("/catalog/graph").await;
+    assert_eq!(page.heading(), "Prerequisite graph");
+    let sections = page.count("section.area-graph");
+    assert_eq!(page.count("section.area-graph svg"), sections);
+    let live = tasks::Entity::find()
+        .filter(tasks::Column::State.ne(TaskState::Retired))
+        .all(&app.db)
+        .await
+        .unwrap();
+    let drawn = page.attrs("section.area-graph svg a.node:not(.foreign)", "href");
+    assert_eq!(
+        drawn.len(),
+        live.len(),
+        "every live task is drawn once in its own area"
+    );
+    assert!(
+        page.attrs("section.area-graph a.node", "href")
+            .contains(&format!("/tasks/{}", waiting.slug))
+    );
+}

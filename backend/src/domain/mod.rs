@@ -6,6 +6,7 @@ pub mod claims;
 pub mod email;
 pub mod enums;
 pub mod events;
+pub mod graph_layout;
 pub mod jobs;
 pub mod languages;
 pub mod matching;

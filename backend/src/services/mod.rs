@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod catalog;
 pub mod catalog_edit;
+pub mod catalog_graph;
 pub mod catalog_import;
 pub mod claims;
 pub mod demo_people;

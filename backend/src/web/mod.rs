@@ -48,6 +48,7 @@ fn table() -> RouteTable {
     RouteTable::default()
         .get("/", public::landing)
         .get("/catalog", public::catalog_page)
+        .get("/catalog/graph", public::catalog_graph_page)
         .get("/tasks/{slug}", public::task_page)
         .post("/tasks/{slug}/claim", claims::claim_task)
         .get("/claims/{id}", claims::claim_page)

@@ -8,7 +8,7 @@ use minijinja::value::Serde;
 use crate::app::AppState;
 use crate::domain::roles::Role;
 use crate::domain::task::{Difficulty, TaskKind, TaskState};
-use crate::services::{catalog, claims, stats};
+use crate::services::{catalog, catalog_graph, claims, stats};
 use crate::web::error::{AppError, AppResult};
 use crate::web::extract::Viewer;
 use crate::web::page::render;
@@ -84,6 +84,7 @@ pub async fn task_page(
         &viewer,
         "task.html",
         context! {
+            graph => Serde(&catalog_graph::around_task(&detail)),
             t => Serde(&detail),
             claim => Serde(&claim),
             saved => q.saved.as_deref().map(|s| match s {
@@ -92,5 +93,19 @@ pub async fn task_page(
                 _ => "Task saved.",
             }),
         },
+    )
+}
+
+/// The whole prerequisite graph, one drawing per area.
+pub async fn catalog_graph_page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+) -> AppResult<Html<String>> {
+    let areas = catalog_graph::by_area(&state.db).await?;
+    render(
+        &state,
+        &viewer,
+        "catalog_graph.html",
+        context! { areas => Serde(&areas) },
     )
 }

@@ -1,4 +1,5 @@
-//! An anonymous visitor finds a task: from the landing page to the catalog, filters it, and opens a task.
+//! An anonymous visitor finds a task: from the landing page to the catalog, filters it, opens a task, and goes on
+//! to the drawing of the whole prerequisite graph.
 
 use crate::support::TestApp;
 use crate::support::browser::journey;
@@ -51,6 +52,24 @@ async fn an_anonymous_visitor_filters_the_catalog_and_opens_a_task() {
         assert_eq!(
             source,
             "https://rust.docs.kernel.org/kernel/maple_tree/index.html"
+        );
+        // The drawing of the graph around the task has the task itself, marked, as a link.
+        let focus = b.find("svg.prereq-graph a.focus").await;
+        assert_eq!(
+            focus.attr("href").await.unwrap().as_deref(),
+            Some("/tasks/maple-tree-doctests")
+        );
+
+        b.step("graph");
+        b.follow("//figcaption/a[starts-with(normalize-space(), 'The whole graph of')]")
+            .await;
+        assert_eq!(b.text("h1").await, "Prerequisite graph");
+        let areas = b.find_all("section.area-graph svg").await.len();
+        assert!(areas > 5, "a drawing for each area: {areas}");
+        b.follow("section.area-graph svg a.node").await;
+        assert!(
+            b.path().await.starts_with("/tasks/"),
+            "a node opens its task"
         );
     })
     .await;
