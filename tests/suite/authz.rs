@@ -355,6 +355,12 @@ const MATRIX: &[Entry] = &[
     ),
     entry(
         "GET",
+        "/organizer/mentorships",
+        &[],
+        [SignIn, Denied, Denied, Denied, Status(200)],
+    ),
+    entry(
+        "GET",
         "/timeline",
         &[],
         [SignIn, Status(200), Status(200), Status(200), Status(200)],

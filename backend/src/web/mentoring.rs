@@ -13,7 +13,7 @@ use crate::domain::enums::{Choice, domain_enum};
 use crate::domain::roles::Role;
 use crate::services::mentorships;
 use crate::web::error::AppResult;
-use crate::web::extract::{CurrentUser, Mentor, Newcomer, Viewer};
+use crate::web::extract::{CurrentUser, Mentor, Newcomer, Organizer, Viewer};
 use crate::web::form::Form;
 use crate::web::page::{render, safe_next};
 
@@ -118,4 +118,24 @@ pub async fn end_mentorship(
     let back = safe_next(form.next.as_deref(), "/dashboard");
     let sep = if back.contains('?') { '&' } else { '?' };
     Ok(Redirect::to(&format!("{back}{sep}did=ended")))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Done {
+    did: Option<String>,
+}
+
+/// Every open mentorship, for organizers, each with a form to end it.
+pub async fn mentorships_page(
+    State(state): State<AppState>,
+    Organizer(user): Organizer,
+    Query(q): Query<Done>,
+) -> AppResult<Html<String>> {
+    let rows = mentorships::open_mentorships(&state.db).await?;
+    render(
+        &state,
+        &Viewer(Some(user)),
+        "organizer/mentorships.html",
+        context! { rows => Serde(&rows), ended => q.did.as_deref() == Some("ended") },
+    )
 }

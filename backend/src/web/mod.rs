@@ -92,6 +92,7 @@ fn table() -> RouteTable {
         .post("/mentor/queue/{id}/pass", mentoring::pass_newcomer)
         .post("/mentors/{id}/request", mentoring::request_mentor)
         .post("/mentorships/{id}/end", mentoring::end_mentorship)
+        .get("/organizer/mentorships", mentoring::mentorships_page)
         .get("/static/{*path}", crate::assets::serve)
         .get("/healthz", healthz)
 }

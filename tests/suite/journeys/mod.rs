@@ -5,9 +5,11 @@ mod catalog;
 mod mentor_proposal;
 mod mentor_queue;
 mod newcomer_signup;
+mod organizer_catalog;
 mod organizer_round;
 mod page_checks;
 mod task_claim;
+mod task_offer;
 
 use onramp::services::profiles;
 

@@ -9,7 +9,7 @@ mod request;
 mod respond;
 
 pub use desk::{ActiveMentee, MenteeDetails, MentorDesk, ProposalCard, mentor_desk};
-pub use newcomer::{MyMentorship, mentorship_of_newcomer};
+pub use newcomer::{MentorshipRow, MyMentorship, mentorship_of_newcomer, open_mentorships};
 pub use pending::{PendingProposal, pending_proposals};
 pub use queue::{MentorQueue, QueueCard, claim_newcomer, mentor_queue, pass_newcomer};
 pub use request::{end_mentorship, request_mentor};

@@ -54,3 +54,46 @@ pub async fn mentorship_of_newcomer(
     };
     Ok((open.map(view), ended.map(view)))
 }
+
+/// A mentorship as the organizers' list shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct MentorshipRow {
+    pub id: i32,
+    pub newcomer: PersonRef,
+    pub mentor: PersonRef,
+    pub state: MentorshipState,
+    pub origin: MentorshipOrigin,
+    pub since: DateTime<Utc>,
+}
+
+/// Every open mentorship (active, or waiting for the mentor's answer), longest-running first (two queries).
+pub async fn open_mentorships(db: &impl ConnectionTrait) -> ServiceResult<Vec<MentorshipRow>> {
+    let rows = mentorships::Entity::find()
+        .filter(mentorships::Column::State.ne(MentorshipState::Ended))
+        .order_by_asc(mentorships::Column::ProposedAt)
+        .order_by_asc(mentorships::Column::Id)
+        .all(db)
+        .await?;
+    let ids: Vec<i32> = rows
+        .iter()
+        .flat_map(|m| [m.newcomer_id, m.mentor_id])
+        .collect();
+    let people = people_where(db, Condition::all().add(users::Column::Id.is_in(ids))).await?;
+    let person = |id: i32| {
+        people
+            .get(&id)
+            .cloned()
+            .unwrap_or_else(|| PersonRef::unknown(id))
+    };
+    Ok(rows
+        .iter()
+        .map(|m| MentorshipRow {
+            id: m.id,
+            newcomer: person(m.newcomer_id),
+            mentor: person(m.mentor_id),
+            state: m.state,
+            origin: m.origin,
+            since: m.accepted_at.unwrap_or(m.proposed_at),
+        })
+        .collect())
+}
