@@ -599,11 +599,12 @@ async fn a_task_round_never_proposes_a_blocked_task_nor_one_task_twice() {
         review.unplaced.iter().all(|u| !u.text.is_empty()),
         "everyone left out has a reason"
     );
-    // Sending a task round only marks it sent; the proposals stay visible.
+    // Sending a task round offers each placed newcomer their task; the proposals stay visible.
     let report = rounds::send_round(&app.db, created.round_id, org, Utc::now())
         .await
         .unwrap();
-    assert_eq!(report.proposed, 0);
+    assert_eq!(report.proposed, created.placed);
+    assert!(report.skipped.is_empty(), "{:?}", report.skipped);
     let review = rounds::review_round(&app.db, created.round_id)
         .await
         .unwrap();

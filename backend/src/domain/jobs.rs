@@ -32,7 +32,8 @@ mod tests {
         assert_eq!(backoff(1), Duration::seconds(30));
         assert_eq!(backoff(2), Duration::seconds(60));
         assert_eq!(backoff(3), Duration::seconds(120));
-        assert_eq!(backoff(10), Duration::seconds(6 * 3600));
+        assert_eq!(backoff(10), Duration::seconds(30 << 9));
+        assert_eq!(backoff(11), Duration::seconds(6 * 3600));
         assert_eq!(backoff(u32::MAX), Duration::seconds(6 * 3600));
     }
 }
