@@ -3,8 +3,8 @@
 //! edits as conflicts instead of overwriting them. Every change is in the audit log.
 
 use chrono::Utc;
+use onramp::db::audit_log;
 use onramp::db::tasks::{self, TaskState};
-use onramp::db::{audit_log, task_prerequisites};
 use onramp::services::catalog_import;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
@@ -108,21 +108,7 @@ async fn an_organizer_adds_a_task_after_fixing_the_form_and_it_joins_the_catalog
 async fn a_prerequisite_that_would_close_a_cycle_is_refused_with_the_cycle_named() {
     let app = TestApp::start().await;
     let org = app.organizer("olga").await;
-    let edge = task_prerequisites::Entity::find()
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap();
-    let waiting = tasks::Entity::find_by_id(edge.task_id)
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap();
-    let required = tasks::Entity::find_by_id(edge.requires_id)
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap();
+    let (required, waiting) = factory::prerequisite_pair(&app).await;
 
     // Making the required task wait for the one that waits for it closes a cycle.
     let page = org

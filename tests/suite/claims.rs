@@ -10,7 +10,7 @@ use onramp::db::{events, task_prerequisites};
 use onramp::domain::events::EventKind;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
-use crate::support::{Actor, Page, TestApp, factory};
+use crate::support::{Actor, Page, TestApp, assert_one_winner, factory};
 
 async fn task(app: &TestApp, slug: &str) -> tasks::Model {
     tasks::Entity::find()
@@ -109,21 +109,7 @@ async fn a_newcomer_claims_a_task_holds_one_at_a_time_and_releases_it() {
 #[tokio::test]
 async fn a_task_that_waits_for_another_cannot_be_claimed_until_that_one_is_done() {
     let app = TestApp::start().await;
-    let edge = task_prerequisites::Entity::find()
-        .one(&app.db)
-        .await
-        .unwrap()
-        .expect("the catalog has a prerequisite");
-    let waiting = tasks::Entity::find_by_id(edge.task_id)
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap();
-    let required = tasks::Entity::find_by_id(edge.requires_id)
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap();
+    let (required, waiting) = factory::prerequisite_pair(&app).await;
     let nina = app.newcomer("nina").await;
     let page = nina.get(&format!("/tasks/{}", waiting.slug)).await;
     page.assert_no_selector(".claim-box form");
@@ -375,17 +361,7 @@ async fn fifty_newcomers_claiming_one_task_at_once_give_exactly_one_claim() {
     }
     let path = format!("/tasks/{slug}/claim");
     let pages = futures::future::join_all(people.iter().map(|p| p.post_form(&path, &[]))).await;
-    let won = pages.iter().filter(|p| p.status == 303).count();
-    assert_eq!(
-        won,
-        1,
-        "statuses: {:?}",
-        pages.iter().map(|p| p.status).collect::<Vec<_>>()
-    );
-    for lost in pages.iter().filter(|p| p.status != 303) {
-        assert_eq!(lost.status, 409);
-        lost.assert_error_page("Already taken", "Someone else claimed this task");
-    }
+    assert_one_winner(&pages, "Someone else claimed this task");
     let active = onramp::db::claims::Entity::find()
         .filter(onramp::db::claims::Column::State.eq(ClaimState::Active))
         .all(&app.db)

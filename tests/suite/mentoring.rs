@@ -9,7 +9,7 @@ use onramp::domain::events::EventKind;
 use onramp::services::mentorships as mentoring;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
-use crate::support::{TestApp, factory};
+use crate::support::{TestApp, assert_one_winner, factory};
 
 async fn open_mentorships(app: &TestApp, newcomer: i32) -> Vec<mentorships::Model> {
     mentorships::Entity::find()
@@ -286,17 +286,7 @@ async fn fifty_mentors_claiming_one_newcomer_at_once_give_exactly_one_mentorship
     }
     let path = format!("/mentor/queue/{}/claim", nina.id);
     let pages = futures::future::join_all(mentors.iter().map(|m| m.post_form(&path, &[]))).await;
-    let won = pages.iter().filter(|p| p.status == 303).count();
-    assert_eq!(
-        won,
-        1,
-        "{:?}",
-        pages.iter().map(|p| p.status).collect::<Vec<_>>()
-    );
-    for lost in pages.iter().filter(|p| p.status != 303) {
-        assert_eq!(lost.status, 409);
-        lost.assert_error_page("Already taken", "Another mentor took this newcomer");
-    }
+    assert_one_winner(&pages, "Another mentor took this newcomer");
     assert_eq!(open_mentorships(&app, nina.id).await.len(), 1);
 }
 
@@ -335,17 +325,7 @@ async fn twenty_accepts_at_once_for_a_mentors_last_place_never_exceed_the_capaci
             .map(|p| mira.post_form(p, &[("response", "accept")])),
     )
     .await;
-    let won = pages.iter().filter(|p| p.status == 303).count();
-    assert_eq!(
-        won,
-        1,
-        "{:?}",
-        pages.iter().map(|p| p.status).collect::<Vec<_>>()
-    );
-    for lost in pages.iter().filter(|p| p.status != 303) {
-        assert_eq!(lost.status, 409);
-        lost.assert_error_page("Already taken", "as many as your capacity of 2");
-    }
+    assert_one_winner(&pages, "as many as your capacity of 2");
     let active = mentorships::Entity::find()
         .filter(mentorships::Column::MentorId.eq(mira_id))
         .filter(mentorships::Column::State.eq(MentorshipState::Active))

@@ -125,28 +125,7 @@ async fn the_catalog_lists_every_live_task_and_filters() {
 async fn a_task_page_shows_what_it_waits_for_and_what_it_unblocks() {
     let app = TestApp::start().await;
     // A prerequisite that waits for nothing itself, so it can be done.
-    let free: Vec<i32> = factory::claimable_tasks(&app)
-        .await
-        .iter()
-        .map(|t| t.id)
-        .collect();
-    let edge = task_prerequisites::Entity::find()
-        .all(&app.db)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|e| free.contains(&e.requires_id))
-        .expect("the catalog has a prerequisite that can be done");
-    let waiting = tasks::Entity::find_by_id(edge.task_id)
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap();
-    let required = tasks::Entity::find_by_id(edge.requires_id)
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap();
+    let (required, waiting) = factory::prerequisite_pair(&app).await;
     let anon = app.anonymous();
 
     let page = anon.get(&format!("/tasks/{}", waiting.slug)).await;
@@ -297,28 +276,7 @@ async fn the_landing_catalog_and_task_pages_render_as_committed() {
 #[tokio::test]
 async fn the_prerequisite_graph_is_drawn_around_a_task_and_for_each_area() {
     let app = TestApp::start().await;
-    let free: Vec<i32> = factory::claimable_tasks(&app)
-        .await
-        .iter()
-        .map(|t| t.id)
-        .collect();
-    let edge = task_prerequisites::Entity::find()
-        .all(&app.db)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|e| free.contains(&e.requires_id))
-        .unwrap();
-    let waiting = tasks::Entity::find_by_id(edge.task_id)
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap();
-    let required = tasks::Entity::find_by_id(edge.requires_id)
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap();
+    let (required, waiting) = factory::prerequisite_pair(&app).await;
 
     // Around the waiting task: its prerequisite links to its page, and the task itself is the marked node.
     let anon = app.anonymous();

@@ -25,9 +25,7 @@ async fn a_mentor_accepts_a_proposal() {
 
     journey("mentor-proposal", app, |b| async move {
         b.step("sign-in");
-        b.visit("/signin").await;
-        b.follow("//button[strong[normalize-space()='mira (test)']]")
-            .await;
+        b.sign_in_as("mira (test)").await;
         assert_eq!(b.text("h1").await, "Welcome, mira (test)");
 
         b.step("proposals");

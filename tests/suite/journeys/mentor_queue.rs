@@ -19,9 +19,7 @@ async fn a_mentor_claims_from_the_queue_and_a_newcomer_asks_for_a_mentor() {
 
     journey("mentor-queue", app, |b| async move {
         b.step("queue");
-        b.visit("/signin").await;
-        b.follow("//button[strong[normalize-space()='mira (test)']]")
-            .await;
+        b.sign_in_as("mira (test)").await;
         b.follow("//nav//a[normalize-space()='Queue']").await;
         assert_eq!(b.text("h1").await, "Your queue");
         let cards = b.texts(".queue-card h2").await;
@@ -46,12 +44,10 @@ async fn a_mentor_claims_from_the_queue_and_a_newcomer_asks_for_a_mentor() {
                 .starts_with("You are their mentor now")
         );
         assert_eq!(b.text(".queue-room").await, "You mentor 1 of 3.");
-        b.follow("//button[normalize-space()='Sign out']").await;
+        b.sign_out().await;
 
         b.step("newcomer-ends");
-        b.visit("/signin").await;
-        b.follow("//button[strong[normalize-space()='nina (test)']]")
-            .await;
+        b.sign_in_as("nina (test)").await;
         assert!(
             b.text(".my-mentor p")
                 .await
@@ -72,12 +68,10 @@ async fn a_mentor_claims_from_the_queue_and_a_newcomer_asks_for_a_mentor() {
                 .await
                 .contains("I found a task closer to my work")
         );
-        b.follow("//button[normalize-space()='Sign out']").await;
+        b.sign_out().await;
 
         b.step("newcomer-asks");
-        b.visit("/signin").await;
-        b.follow("//button[strong[normalize-space()='pia (test)']]")
-            .await;
+        b.sign_in_as("pia (test)").await;
         b.click("//summary[normalize-space()='Ask mira (test) to mentor you']")
             .await;
         b.fill(
@@ -88,12 +82,10 @@ async fn a_mentor_claims_from_the_queue_and_a_newcomer_asks_for_a_mentor() {
         b.follow("//button[normalize-space()='Send the request']")
             .await;
         assert!(b.text("[role=status]").await.starts_with("Request sent."));
-        b.follow("//button[normalize-space()='Sign out']").await;
+        b.sign_out().await;
 
         b.step("mentor-accepts");
-        b.visit("/signin").await;
-        b.follow("//button[strong[normalize-space()='mira (test)']]")
-            .await;
+        b.sign_in_as("mira (test)").await;
         b.follow("//nav//a[normalize-space()='Proposals']").await;
         assert_eq!(
             b.text(".request-message").await,

@@ -2,10 +2,6 @@
 //! with the cycle named, then fixed), retires a task, ends a newcomer's claim with a reason from the held tasks,
 //! and ends a mentorship from the mentorships list.
 
-use onramp::db::task_prerequisites;
-use onramp::db::tasks;
-use sea_orm::EntityTrait;
-
 use crate::support::browser::journey;
 use crate::support::{TestApp, factory};
 
@@ -23,24 +19,7 @@ async fn an_organizer_edits_the_catalog_ends_a_claim_and_a_mentorship() {
         .await;
     factory::claimed_from_queue(&app, mira.id, nina.id).await;
     let free = factory::claimable_tasks(&app).await;
-    let edges = task_prerequisites::Entity::find()
-        .all(&app.db)
-        .await
-        .unwrap();
-    let edge = edges
-        .iter()
-        .find(|e| free.iter().any(|t| t.id == e.requires_id))
-        .unwrap();
-    let required = tasks::Entity::find_by_id(edge.requires_id)
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap();
-    let waiting = tasks::Entity::find_by_id(edge.task_id)
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap();
+    let (required, waiting) = factory::prerequisite_pair(&app).await;
     let held = free.iter().find(|t| t.id != required.id).unwrap().clone();
     factory::claim(&app, &held.slug, nina.id).await;
     let to_retire = free
@@ -51,9 +30,7 @@ async fn an_organizer_edits_the_catalog_ends_a_claim_and_a_mentorship() {
 
     journey("organizer-catalog", app, |b| async move {
         b.step("sign-in");
-        b.visit("/signin").await;
-        b.follow("//button[strong[normalize-space()='olga (test)']]")
-            .await;
+        b.sign_in_as("olga (test)").await;
 
         b.step("edit");
         b.visit(&format!("/tasks/{}", required.slug)).await;

@@ -17,9 +17,7 @@ async fn an_organizer_runs_a_mentor_round_and_sends_it() {
 
     journey("organizer-round", app, |b| async move {
         b.step("sign-in");
-        b.visit("/signin").await;
-        b.follow("//button[strong[normalize-space()='Olivia Grant']]")
-            .await;
+        b.sign_in_as("Olivia Grant").await;
         assert_eq!(b.text("h1").await, "Welcome, Olivia Grant");
 
         b.step("people");

@@ -17,9 +17,7 @@ async fn a_newcomer_claims_a_task_marks_it_done_and_the_mentor_confirms() {
 
     journey("task-claim", app, |b| async move {
         b.step("sign-in");
-        b.visit("/signin").await;
-        b.follow("//button[strong[normalize-space()='nina (test)']]")
-            .await;
+        b.sign_in_as("nina (test)").await;
 
         b.step("task");
         b.visit(&format!("/tasks/{}", task.slug)).await;
@@ -79,12 +77,10 @@ async fn a_newcomer_claims_a_task_marks_it_done_and_the_mentor_confirms() {
             events[2].contains("mira started the mentorship"),
             "{events:?}"
         );
-        b.follow("//button[normalize-space()='Sign out']").await;
+        b.sign_out().await;
 
         b.step("mentor");
-        b.visit("/signin").await;
-        b.follow("//button[strong[normalize-space()='mira (test)']]")
-            .await;
+        b.sign_in_as("mira (test)").await;
         b.follow("//nav//a[normalize-space()='Proposals']").await;
         b.follow(&format!(
             "//ul[@class='claim-list']//a[normalize-space()='{}']",

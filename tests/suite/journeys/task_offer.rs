@@ -49,9 +49,7 @@ async fn a_newcomer_takes_an_offered_task_and_a_mentor_extends_an_expiring_claim
 
     journey("task-offer", app, |b| async move {
         b.step("offer");
-        b.visit("/signin").await;
-        b.follow("//button[strong[normalize-space()='nina (test)']]")
-            .await;
+        b.sign_in_as("nina (test)").await;
         assert_eq!(b.text(".offers h2").await, "Tasks offered to you");
         let offered = b.text(".offers li.offer > a").await;
         assert!(
@@ -68,12 +66,10 @@ async fn a_newcomer_takes_an_offered_task_and_a_mentor_extends_an_expiring_claim
                 .await
                 .starts_with("The task is yours.")
         );
-        b.follow("//button[normalize-space()='Sign out']").await;
+        b.sign_out().await;
 
         b.step("mentor");
-        b.visit("/signin").await;
-        b.follow("//button[strong[normalize-space()='mira (test)']]")
-            .await;
+        b.sign_in_as("mira (test)").await;
         b.follow("//nav//a[normalize-space()='Proposals']").await;
         b.follow(&format!(
             "//ul[@class='claim-list']//a[normalize-space()='{}']",

@@ -381,3 +381,25 @@ pub async fn requested_mentorship(app: &TestApp, newcomer: i32, mentor: i32) -> 
     .await
     .expect("the newcomer asks the mentor")
 }
+
+/// A catalog task that waits for another, with that prerequisite: `(required, waiting)`. The required task waits
+/// for nothing itself, so a test can claim it or have it done.
+pub async fn prerequisite_pair(app: &TestApp) -> (tasks::Model, tasks::Model) {
+    let free = claimable_tasks(app).await;
+    let edges = task_prerequisites::Entity::find()
+        .all(&app.db)
+        .await
+        .expect("prerequisites");
+    let edge = edges
+        .iter()
+        .find(|e| free.iter().any(|t| t.id == e.requires_id))
+        .expect("the catalog has a prerequisite that waits for nothing");
+    let by_id = |id: i32| async move {
+        tasks::Entity::find_by_id(id)
+            .one(&app.db)
+            .await
+            .expect("read the task")
+            .expect("the task exists")
+    };
+    (by_id(edge.requires_id).await, by_id(edge.task_id).await)
+}

@@ -235,3 +235,19 @@ impl Page {
         self
     }
 }
+
+/// Of many requests racing for one thing, exactly one went through (a redirect) and every other got the
+/// "Already taken" page saying `says`.
+#[track_caller]
+pub fn assert_one_winner(pages: &[Page], says: &str) {
+    let statuses: Vec<u16> = pages.iter().map(|p| p.status).collect();
+    assert_eq!(
+        statuses.iter().filter(|&&s| s == 303).count(),
+        1,
+        "{statuses:?}"
+    );
+    for lost in pages.iter().filter(|p| p.status != 303) {
+        assert_eq!(lost.status, 409);
+        lost.assert_error_page("Already taken", says);
+    }
+}

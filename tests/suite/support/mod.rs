@@ -26,6 +26,7 @@ use sea_orm::{
 use tokio::net::TcpListener;
 
 pub use actor::{Actor, Page};
+pub use html::assert_one_winner;
 
 pub const PG_ENV: &str = "ONRAMP_TEST_DATABASE_URL";
 

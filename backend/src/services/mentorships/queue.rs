@@ -190,7 +190,7 @@ pub async fn claim_newcomer(
         .await?
         .filter(|p| p.status == NewcomerStatus::Active)
         .ok_or(ServiceError::NotFound)?;
-    let inserted = mentorships::ActiveModel {
+    let row = mentorships::ActiveModel {
         newcomer_id: Set(newcomer.user_id),
         mentor_id: Set(mentor_id),
         state: Set(MentorshipState::Active),
@@ -200,28 +200,39 @@ pub async fn claim_newcomer(
         accepted_at: Set(Some(now)),
         origin: Set(MentorshipOrigin::Queue),
         ..Default::default()
-    }
-    .insert(&txn)
-    .await;
-    let mentorship = match inserted {
-        Ok(m) => m,
+    };
+    let mentorship = insert_open(&txn, row, || {
+        ServiceError::Taken(
+            "Another mentor took this newcomer a moment ago, or they asked for a mentor themselves. \
+             The others in your queue are still waiting."
+                .into(),
+        )
+    })
+    .await?;
+    started(&txn, &mentorship, mentor_id, "mentorship.claim", now).await?;
+    txn.commit().await?;
+    Ok(mentorship.id)
+}
+
+/// Insert a proposed or active mentorship; when the newcomer already has one open (the partial unique index
+/// refuses the row), the error `taken` makes.
+pub(super) async fn insert_open(
+    db: &impl ConnectionTrait,
+    row: mentorships::ActiveModel,
+    taken: impl FnOnce() -> ServiceError,
+) -> ServiceResult<mentorships::Model> {
+    match row.insert(db).await {
+        Ok(m) => Ok(m),
         Err(err)
             if matches!(
                 err.sql_err(),
                 Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
             ) =>
         {
-            return Err(ServiceError::Taken(
-                "Another mentor took this newcomer a moment ago, or they asked for a mentor themselves. \
-                 The others in your queue are still waiting."
-                    .into(),
-            ));
+            Err(taken())
         }
-        Err(err) => return Err(err.into()),
-    };
-    started(&txn, &mentorship, mentor_id, "mentorship.claim", now).await?;
-    txn.commit().await?;
-    Ok(mentorship.id)
+        Err(err) => Err(err.into()),
+    }
 }
 
 /// The event and audit row of a mentorship that just started.

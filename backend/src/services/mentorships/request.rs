@@ -3,9 +3,10 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 use serde_json::json;
 
+use super::queue::insert_open;
 use crate::db::mentor_profiles::MentorStatus;
 use crate::db::mentorships::{self, MentorshipOrigin, MentorshipState};
 use crate::db::newcomer_profiles::NewcomerStatus;
@@ -52,7 +53,7 @@ pub async fn request_mentor(
         .await?
         .filter(|p| p.status == MentorStatus::Approved && p.accepting && mentor_id != newcomer_id)
         .ok_or(ServiceError::NotFound)?;
-    let inserted = mentorships::ActiveModel {
+    let row = mentorships::ActiveModel {
         newcomer_id: Set(newcomer_id),
         mentor_id: Set(mentor_id),
         state: Set(MentorshipState::Proposed),
@@ -62,23 +63,13 @@ pub async fn request_mentor(
         origin: Set(MentorshipOrigin::Request),
         request_message: Set(message.clone()),
         ..Default::default()
-    }
-    .insert(&txn)
-    .await;
-    let m = match inserted {
-        Ok(m) => m,
-        Err(err)
-            if matches!(
-                err.sql_err(),
-                Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
-            ) =>
-        {
-            return Err(ServiceError::Conflict(
-                "You already have a mentor, or a request or proposal waiting for an answer.".into(),
-            ));
-        }
-        Err(err) => return Err(err.into()),
     };
+    let m = insert_open(&txn, row, || {
+        ServiceError::Conflict(
+            "You already have a mentor, or a request or proposal waiting for an answer.".into(),
+        )
+    })
+    .await?;
     NewEvent::new(
         EventKind::MentorshipRequested,
         Some(newcomer_id),

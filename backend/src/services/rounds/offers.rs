@@ -9,12 +9,11 @@ use sea_orm::{
     QueryTrait, Set,
 };
 
-use super::send::{SkipReason, Skipped};
+use super::send::{SkipReason, Skipped, still_active};
 use crate::db::claims::ClaimState;
-use crate::db::newcomer_profiles::NewcomerStatus;
 use crate::db::task_offers::{self, OfferState};
 use crate::db::tasks::TaskState;
-use crate::db::{claims, events, newcomer_profiles, round_proposals, tasks, users};
+use crate::db::{claims, events, round_proposals, tasks, users};
 use crate::domain::events::EventKind;
 use crate::services::ServiceResult;
 use crate::services::pool::{PersonRef, people_where};
@@ -38,16 +37,7 @@ pub(super) async fn make_offers(
             .filter(round_proposals::Column::RoundId.eq(round_id))
             .into_query()
     };
-    let active: HashSet<i32> = newcomer_profiles::Entity::find()
-        .select_only()
-        .column(newcomer_profiles::Column::UserId)
-        .filter(newcomer_profiles::Column::Status.eq(NewcomerStatus::Active))
-        .filter(newcomer_profiles::Column::UserId.in_subquery(in_round()))
-        .into_tuple::<i32>()
-        .all(txn)
-        .await?
-        .into_iter()
-        .collect();
+    let active = still_active(txn, in_round()).await?;
     let holding: HashSet<i32> = claims::Entity::find()
         .select_only()
         .column(claims::Column::NewcomerId)

@@ -149,16 +149,7 @@ async fn propose_mentorships(
             .filter(round_proposals::Column::MentorId.is_not_null())
             .into_query()
     };
-    let active: HashSet<i32> = newcomer_profiles::Entity::find()
-        .select_only()
-        .column(newcomer_profiles::Column::UserId)
-        .filter(newcomer_profiles::Column::Status.eq(NewcomerStatus::Active))
-        .filter(newcomer_profiles::Column::UserId.in_subquery(in_round()))
-        .into_tuple::<i32>()
-        .all(txn)
-        .await?
-        .into_iter()
-        .collect();
+    let active = still_active(txn, in_round()).await?;
     // Mentors still approved. The shared row locks make a revocation running meanwhile wait for this
     // transaction on PostgreSQL, so its withdrawal of waiting proposals then sees the ones made here (on
     // SQLite the immediate transaction already serialises the two).
@@ -236,6 +227,23 @@ async fn propose_mentorships(
         });
     }
     Ok((proposed, skipped))
+}
+
+/// Which of the newcomers `who` selects are still active (not paused, graduated or withdrawn).
+pub(super) async fn still_active(
+    txn: &DatabaseTransaction,
+    who: sea_orm::sea_query::SelectStatement,
+) -> Result<HashSet<i32>, DbErr> {
+    Ok(newcomer_profiles::Entity::find()
+        .select_only()
+        .column(newcomer_profiles::Column::UserId)
+        .filter(newcomer_profiles::Column::Status.eq(NewcomerStatus::Active))
+        .filter(newcomer_profiles::Column::UserId.in_subquery(who))
+        .into_tuple::<i32>()
+        .all(txn)
+        .await?
+        .into_iter()
+        .collect())
 }
 
 /// Inserts proposals; a row that would give a newcomer a second open mentorship is dropped by the database

@@ -204,6 +204,17 @@ impl Browser {
         .await;
     }
 
+    /// Sign in as the demo person shown as `name` on the sign-in page, as someone would by clicking it.
+    pub async fn sign_in_as(&self, name: &str) {
+        self.visit("/signin").await;
+        self.follow(&format!("//button[strong[normalize-space()='{name}']]"))
+            .await;
+    }
+
+    pub async fn sign_out(&self) {
+        self.follow("//button[normalize-space()='Sign out']").await;
+    }
+
     /// Click something that changes the page in place (opens a `<details>`), without leading to another page.
     pub async fn click(&self, target: &str) {
         self.find(target)
