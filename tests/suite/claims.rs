@@ -51,6 +51,21 @@ async fn event_kinds(app: &TestApp, claim: i32) -> Vec<EventKind> {
         .collect()
 }
 
+/// Mira mentoring Nina (the mentorship made by a sent round and accepted), both signed in.
+async fn mentor_and_mentee(app: &TestApp) -> (Actor, Actor) {
+    let org = factory::organizer(app, "olga").create().await;
+    let mentor = factory::mentor(app, "mira")
+        .languages(&["en"])
+        .sign_in()
+        .await;
+    let nina = factory::newcomer(app, "nina")
+        .languages(&["en"])
+        .sign_in()
+        .await;
+    factory::accepted_mentorship(app, org.id, nina.user_id.unwrap(), mentor.user_id.unwrap()).await;
+    (mentor, nina)
+}
+
 #[tokio::test]
 async fn a_newcomer_claims_a_task_holds_one_at_a_time_and_releases_it() {
     let app = TestApp::start().await;
@@ -125,17 +140,7 @@ async fn a_task_that_waits_for_another_cannot_be_claimed_until_that_one_is_done(
 #[tokio::test]
 async fn work_marked_done_with_evidence_is_confirmed_by_the_mentor_and_unblocks_what_waited() {
     let app = TestApp::start_without_demo_people().await;
-    let org = factory::organizer(&app, "olga").create().await;
-    let mentor = factory::mentor(&app, "mira")
-        .languages(&["en"])
-        .sign_in()
-        .await;
-    let nina = factory::newcomer(&app, "nina")
-        .languages(&["en"])
-        .sign_in()
-        .await;
-    factory::accepted_mentorship(&app, org.id, nina.user_id.unwrap(), mentor.user_id.unwrap())
-        .await;
+    let (mentor, nina) = mentor_and_mentee(&app).await;
     // A required task that waits for nothing itself, and a task that waits only for it.
     let edges = task_prerequisites::Entity::find()
         .all(&app.db)
@@ -217,17 +222,7 @@ async fn work_marked_done_with_evidence_is_confirmed_by_the_mentor_and_unblocks_
 async fn a_claim_without_progress_is_marked_expiring_extended_once_then_expires() {
     let app = TestApp::start_without_demo_people().await;
     let policy = app.state.config.claims();
-    let org = factory::organizer(&app, "olga").create().await;
-    let mentor = factory::mentor(&app, "mira")
-        .languages(&["en"])
-        .sign_in()
-        .await;
-    let nina = factory::newcomer(&app, "nina")
-        .languages(&["en"])
-        .sign_in()
-        .await;
-    factory::accepted_mentorship(&app, org.id, nina.user_id.unwrap(), mentor.user_id.unwrap())
-        .await;
+    let (mentor, nina) = mentor_and_mentee(&app).await;
     let slug = factory::claimable_tasks(&app).await[0].slug.clone();
     let id = claim_id(&claim_from_task_page(&nina, &slug).await);
     let claimed = factory::claim_row(&app, id).await;
