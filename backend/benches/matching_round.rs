@@ -193,6 +193,35 @@ async fn run(newcomers: usize, mentors: usize) -> anyhow::Result<()> {
         format!("{:.1} ms", full[full.len() / 2]),
     ));
 
+    // A mentor opening their queue: every newcomer without a mentor scored against them, best 20 with profiles.
+    let mut queue = Vec::new();
+    let mut listed = 0usize;
+    for m in pool
+        .mentors
+        .people
+        .iter()
+        .step_by((pool.mentors.people.len() / 10).max(1))
+        .take(10)
+    {
+        let t = Instant::now();
+        let q = onramp::services::mentorships::mentor_queue(&db, m.id, &cfg, now).await?;
+        queue.push(ms(t.elapsed()));
+        listed += q.cards.len();
+    }
+    queue.sort_by(f64::total_cmp);
+    rows.push((
+        format!(
+            "a mentor's queue ({} newcomers waiting), median of 10",
+            everyone.len()
+        ),
+        format!(
+            "{:.1} ms (max {:.1} ms, {:.1} listed each)",
+            queue[queue.len() / 2],
+            queue[queue.len() - 1],
+            listed as f64 / queue.len() as f64
+        ),
+    ));
+
     let width = rows
         .iter()
         .map(|(k, _)| k.chars().count())

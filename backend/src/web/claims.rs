@@ -1,5 +1,5 @@
-//! Task claims: a newcomer claims from the task page; the claim's own page shows it with its history and the forms
-//! its holder, their mentor and organizers may use; organizers list every held task.
+//! Task claims: a newcomer claims from the task page or takes a task round's offer; the claim's own page shows it
+//! with its history and the forms its holder, their mentor and organizers may use; organizers list every held task.
 
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -14,7 +14,7 @@ use crate::domain::enums::{Choice, domain_enum};
 use crate::domain::mentorship::ProposalAnswer;
 use crate::domain::roles::Role;
 use crate::services::users::UserWithRoles;
-use crate::services::{ServiceError, ServiceResult, claims, events};
+use crate::services::{ServiceError, ServiceResult, claims};
 use crate::web::error::AppResult;
 use crate::web::extract::{CurrentUser, Mentor, Newcomer, Organizer, Viewer};
 use crate::web::form::Form;
@@ -233,42 +233,6 @@ pub async fn held_tasks(
         &Viewer(Some(user)),
         "organizer/claims.html",
         context! { claims => Serde(&held) },
-    )
-}
-
-/// How many events a timeline page shows.
-const TIMELINE_LENGTH: u64 = 200;
-
-/// The signed-in person's own timeline: what happened to their claims and mentorships, newest first.
-pub async fn my_timeline(
-    State(state): State<AppState>,
-    CurrentUser(user): CurrentUser,
-) -> AppResult<Html<String>> {
-    let history = events::timeline(&state.db, user.id, TIMELINE_LENGTH).await?;
-    let whose = user.display_name().to_owned();
-    render(
-        &state,
-        &Viewer(Some(user)),
-        "timeline.html",
-        context! { history => Serde(&history), whose, own => true },
-    )
-}
-
-/// Someone's timeline, for organizers.
-pub async fn person_timeline(
-    State(state): State<AppState>,
-    Organizer(user): Organizer,
-    Path(id): Path<i32>,
-) -> AppResult<Html<String>> {
-    let person = crate::services::users::find(&state.db, id)
-        .await?
-        .ok_or(crate::web::error::AppError::NotFound)?;
-    let history = events::timeline(&state.db, id, TIMELINE_LENGTH).await?;
-    render(
-        &state,
-        &Viewer(Some(user)),
-        "timeline.html",
-        context! { history => Serde(&history), whose => person.display_name(), own => false },
     )
 }
 

@@ -20,6 +20,7 @@ pub mod profile;
 pub mod public;
 pub mod rate_limit;
 pub mod security;
+pub mod timeline;
 
 use std::time::Duration;
 
@@ -65,8 +66,8 @@ fn table() -> RouteTable {
         .post("/organizer/tasks/{slug}/retire", catalog_admin::retire_task)
         .post("/organizer/tasks/{slug}/reopen", catalog_admin::reopen_task)
         .post("/offers/{id}", claims::answer_offer)
-        .get("/timeline", claims::my_timeline)
-        .get("/organizer/people/{id}/timeline", claims::person_timeline)
+        .get("/timeline", timeline::my_timeline)
+        .get("/organizer/people/{id}/timeline", timeline::person_timeline)
         .get("/signin", auth::signin_page)
         .post("/signin/demo", auth::demo_signin)
         .get("/auth/github", github::start)

@@ -6,7 +6,6 @@ use minijinja::context;
 use minijinja::value::Serde;
 
 use crate::app::AppState;
-use crate::domain::roles::Role;
 use crate::domain::task::{Difficulty, TaskKind, TaskState};
 use crate::services::{catalog, catalog_graph, claims, stats};
 use crate::web::error::{AppError, AppResult};
@@ -74,11 +73,8 @@ pub async fn task_page(
     let detail = catalog::detail(&state.db, &slug)
         .await?
         .ok_or(AppError::NotFound)?;
-    let who = viewer
-        .0
-        .as_ref()
-        .map(|u| (u.id, u.has(Role::Newcomer), u.has(Role::Organizer)));
-    let claim = claims::task_claim_view(&state.db, detail.id, who, &state.config.claims()).await?;
+    let policy = state.config.claims();
+    let claim = claims::task_claim_view(&state.db, detail.id, viewer.0.as_ref(), &policy).await?;
     render(
         &state,
         &viewer,

@@ -15,9 +15,11 @@ use crate::db::mentorships::{self, MentorshipState};
 use crate::db::tasks::{self, TaskState};
 use crate::db::users;
 use crate::domain::claims::{ClaimPolicy, ClaimStatus};
+use crate::domain::roles::Role;
 use crate::services::catalog;
 use crate::services::events::{TimelineEntry, claim_history};
 use crate::services::pool::{PersonRef, people_where};
+use crate::services::users::UserWithRoles;
 use crate::services::{ServiceError, ServiceResult};
 
 /// A claim with its task and holder.
@@ -198,11 +200,11 @@ pub struct TaskClaimView {
     pub why_not: Option<String>,
 }
 
-/// The claim view of `task` for `viewer`: their id, and whether they are a newcomer and an organizer.
+/// The claim view of `task` for `viewer` (None: nobody signed in).
 pub async fn task_claim_view(
     db: &impl ConnectionTrait,
     task_id: i32,
-    viewer: Option<(i32, bool, bool)>,
+    viewer: Option<&UserWithRoles>,
     policy: &ClaimPolicy,
 ) -> ServiceResult<TaskClaimView> {
     let mut view = TaskClaimView {
@@ -211,9 +213,11 @@ pub async fn task_claim_view(
         can_claim: false,
         why_not: None,
     };
-    let Some((viewer, is_newcomer, is_organizer)) = viewer else {
+    let Some(user) = viewer else {
         return Ok(view);
     };
+    let (viewer, is_newcomer, is_organizer) =
+        (user.id, user.has(Role::Newcomer), user.has(Role::Organizer));
     let active = cards(
         db,
         claims::Entity::find()
