@@ -430,3 +430,40 @@ async fn a_task_rounds_placements_become_offers_that_newcomers_take_or_decline()
     let again = dora.post_form(&dora_offer, &[("answer", "accept")]).await;
     assert_eq!(again.status, 409);
 }
+
+#[tokio::test]
+async fn an_offer_is_withdrawn_when_someone_else_claims_its_task_first() {
+    let app = TestApp::start_without_demo_people().await;
+    let org = factory::organizer(&app, "olga").create().await;
+    let dora = factory::newcomer(&app, "dora")
+        .languages(&["en"])
+        .areas(&["pci"])
+        .sign_in()
+        .await;
+    let cfg = app.state.config.matching();
+    let round = onramp::services::rounds::create_round(
+        &app.db,
+        org.id,
+        onramp::db::matching_rounds::RoundKind::Tasks,
+        &cfg,
+        Utc::now(),
+    )
+    .await
+    .unwrap()
+    .round_id;
+    onramp::services::rounds::send_round(&app.db, round, org.id, Utc::now())
+        .await
+        .unwrap();
+    let page = dora.get("/dashboard").await;
+    let offer = page.attrs(".offers form", "action")[0].clone();
+    let task_path = page.links(".offers li.offer")[0].clone();
+    let slug = task_path.trim_start_matches("/tasks/").to_string();
+
+    // Zoe, who was offered nothing, claims that task from its page first.
+    let zoe = app.newcomer("zoe").await;
+    claim_id(&zoe.post_form(&format!("/tasks/{slug}/claim"), &[]).await);
+    dora.get("/dashboard").await.assert_no_selector(".offers");
+    let late = dora.post_form(&offer, &[("answer", "accept")]).await;
+    assert_eq!(late.status, 409);
+    late.assert_error_page("That changed meanwhile", "already been answered");
+}

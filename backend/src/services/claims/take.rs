@@ -12,6 +12,7 @@ use serde_json::json;
 use super::{TASK_TAKEN, is_unique_violation, log_change, mentor_of, schedule_expiry};
 use crate::db::claims::{self, ClaimState};
 use crate::db::newcomer_profiles;
+use crate::db::task_offers::{self, OfferState};
 use crate::db::tasks::{self, TaskState};
 use crate::domain::claims::ClaimPolicy;
 use crate::domain::events::EventKind;
@@ -123,6 +124,18 @@ pub(crate) async fn claim_in(
             err.into()
         }
     })?;
+    // Offers of this task to anyone else cannot be taken any more.
+    task_offers::Entity::update_many()
+        .col_expr(
+            task_offers::Column::State,
+            Expr::val(OfferState::Withdrawn.as_str()),
+        )
+        .col_expr(task_offers::Column::AnsweredAt, Expr::val(now))
+        .filter(task_offers::Column::TaskId.eq(task.id))
+        .filter(task_offers::Column::NewcomerId.ne(newcomer))
+        .filter(task_offers::Column::State.eq(OfferState::Open))
+        .exec(txn)
+        .await?;
     let mentor = mentor_of(txn, newcomer).await?;
     let event = NewEvent::new(EventKind::Claimed, Some(newcomer), newcomer)
         .other(mentor)
