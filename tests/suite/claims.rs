@@ -429,6 +429,13 @@ async fn a_task_rounds_placements_become_offers_that_newcomers_take_or_decline()
     dash.assert_no_selector(".offers");
     let again = dora.post_form(&dora_offer, &[("answer", "accept")]).await;
     assert_eq!(again.status, 409);
+    // The round's page shows where each offer stands.
+    let organizer = factory::organizer(&app, "otto").sign_in().await;
+    let page = organizer.get(&format!("/organizer/rounds/{round}")).await;
+    let mut states = page.select_all(".proposals-table tbody td:last-child .badge");
+    states.sort();
+    assert_eq!(states, ["accepted", "declined"]);
+    page.assert_no_selector(".skipped-list");
 }
 
 #[tokio::test]

@@ -67,15 +67,18 @@ pub async fn round_page(
     let review = rounds::review_round(&state.db, id).await?;
     let is_draft = review.round.state == RoundState::Draft;
     let is_mentors = review.round.kind == RoundKind::Mentors;
-    // After sending, a placed proposal without a mentorship was skipped (mentor rounds only).
-    let skipped: Vec<&rounds::ProposalView> = if is_mentors && !is_draft {
+    // After sending, a placed proposal without a mentorship (mentor rounds) or an offer (task rounds) was skipped.
+    let skipped: Vec<&rounds::ProposalView> = if is_draft {
+        Vec::new()
+    } else {
         review
             .placed
             .iter()
-            .filter(|p| p.mentorship.is_none())
+            .filter(|p| match is_mentors {
+                true => p.mentorship.is_none(),
+                false => p.offer.is_none(),
+            })
             .collect()
-    } else {
-        Vec::new()
     };
     render(
         &state,

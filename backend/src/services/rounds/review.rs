@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use crate::db::matching_rounds::{RoundKind, RoundState};
 use crate::db::mentorships::MentorshipState;
+use crate::db::task_offers::{self, OfferState};
 use crate::db::{matching_rounds, mentorships, round_proposals, tasks, users};
 use crate::domain::matching::plan::RoundStats;
 use crate::domain::matching::score::{Explanation, Reason, Unplaced};
@@ -81,6 +82,8 @@ pub struct ProposalView {
     pub explanation: Vec<String>,
     /// Once a mentor round is sent: the mentorship made from this proposal. None if it was skipped at sending.
     pub mentorship: Option<MentorshipLink>,
+    /// Once a task round is sent: where the offer made from this proposal stands. None if it was skipped.
+    pub offer: Option<OfferState>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -147,6 +150,13 @@ pub async fn review_round(db: &impl ConnectionTrait, round_id: i32) -> ServiceRe
         tasks::Column::Id.in_subquery(in_round(round_proposals::Column::TaskId)),
     )
     .await?;
+    let offers: HashMap<i32, OfferState> = task_offers::Entity::find()
+        .filter(task_offers::Column::RoundId.eq(round_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|o| (o.newcomer_id, o.state))
+        .collect();
     let made: HashMap<i32, MentorshipLink> = mentorships::Entity::find()
         .filter(mentorships::Column::RoundId.eq(round_id))
         .all(db)
@@ -202,6 +212,7 @@ pub async fn review_round(db: &impl ConnectionTrait, round_id: i32) -> ServiceRe
                 explanation: explanation.sentences(),
                 reasons: explanation.reasons,
                 mentorship: made.get(&p.newcomer_id).copied(),
+                offer: offers.get(&p.newcomer_id).copied(),
             });
         }
     }
