@@ -379,20 +379,7 @@ async fn a_task_rounds_placements_become_offers_that_newcomers_take_or_decline()
         .areas(&["pci"])
         .sign_in()
         .await;
-    let cfg = app.state.config.matching();
-    let round = onramp::services::rounds::create_round(
-        &app.db,
-        org.id,
-        onramp::db::matching_rounds::RoundKind::Tasks,
-        &cfg,
-        Utc::now(),
-    )
-    .await
-    .unwrap()
-    .round_id;
-    let sent = onramp::services::rounds::send_round(&app.db, round, org.id, Utc::now())
-        .await
-        .unwrap();
+    let (round, sent) = factory::sent_task_round(&app, org.id).await;
     assert_eq!(sent.proposed, 2, "{sent:?}");
 
     // Each newcomer finds their offer on the dashboard, with why it fits them.
@@ -447,20 +434,7 @@ async fn an_offer_is_withdrawn_when_someone_else_claims_its_task_first() {
         .areas(&["pci"])
         .sign_in()
         .await;
-    let cfg = app.state.config.matching();
-    let round = onramp::services::rounds::create_round(
-        &app.db,
-        org.id,
-        onramp::db::matching_rounds::RoundKind::Tasks,
-        &cfg,
-        Utc::now(),
-    )
-    .await
-    .unwrap()
-    .round_id;
-    onramp::services::rounds::send_round(&app.db, round, org.id, Utc::now())
-        .await
-        .unwrap();
+    factory::sent_task_round(&app, org.id).await;
     let page = dora.get("/dashboard").await;
     let offer = page.attrs(".offers form", "action")[0].clone();
     let task_path = page.links(".offers li.offer")[0].clone();

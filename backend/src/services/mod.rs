@@ -20,6 +20,7 @@ pub mod signin;
 pub mod stats;
 pub mod suggestions;
 pub mod synthetic;
+pub mod text;
 pub mod transaction;
 pub mod users;
 

@@ -74,7 +74,7 @@ pub async fn task_page(
         .await?
         .ok_or(AppError::NotFound)?;
     let policy = state.config.claims();
-    let claim = claims::task_claim_view(&state.db, detail.id, viewer.0.as_ref(), &policy).await?;
+    let claim = claims::task_claim_view(&state.db, &detail, viewer.0.as_ref(), &policy).await?;
     render(
         &state,
         &viewer,

@@ -1,9 +1,7 @@
 //! A task round's offer: the newcomer takes the task offered on their dashboard; and a mentor gives a mentee's
 //! expiring claim more time, with a reason.
 
-use chrono::{Duration, Utc};
-use onramp::db::matching_rounds::RoundKind;
-use onramp::services::rounds;
+use chrono::Duration;
 
 use crate::support::browser::journey;
 use crate::support::{TestApp, factory};
@@ -17,18 +15,8 @@ async fn a_newcomer_takes_an_offered_task_and_a_mentor_extends_an_expiring_claim
         .areas(&["pci"])
         .create()
         .await;
-    let cfg = app.state.config.matching();
-    let round = rounds::create_round(&app.db, org.id, RoundKind::Tasks, &cfg, Utc::now())
-        .await
-        .unwrap()
-        .round_id;
-    assert_eq!(
-        rounds::send_round(&app.db, round, org.id, Utc::now())
-            .await
-            .unwrap()
-            .proposed,
-        1
-    );
+    let (_, sent) = factory::sent_task_round(&app, org.id).await;
+    assert_eq!(sent.proposed, 1);
     // Dora, mentored by Mira, holds a claim that has gone quiet long enough to be marked as expiring.
     let mira = factory::mentor(&app, "mira")
         .languages(&["en"])

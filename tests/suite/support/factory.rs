@@ -403,3 +403,17 @@ pub async fn prerequisite_pair(app: &TestApp) -> (tasks::Model, tasks::Model) {
     };
     (by_id(edge.requires_id).await, by_id(edge.task_id).await)
 }
+
+/// A task round that `organizer` creates and sends, as the rounds page does: each placed newcomer gets an offer.
+/// Returns the round's id and what sending did.
+pub async fn sent_task_round(app: &TestApp, organizer: i32) -> (i32, rounds::SendReport) {
+    let cfg = app.state.config.matching();
+    let round = rounds::create_round(&app.db, organizer, RoundKind::Tasks, &cfg, Utc::now())
+        .await
+        .expect("start a task round")
+        .round_id;
+    let sent = rounds::send_round(&app.db, round, organizer, Utc::now())
+        .await
+        .expect("send the task round");
+    (round, sent)
+}

@@ -16,7 +16,7 @@ use crate::db::tasks::{self, TaskState};
 use crate::db::users;
 use crate::domain::claims::{ClaimPolicy, ClaimStatus};
 use crate::domain::roles::Role;
-use crate::services::catalog;
+use crate::services::catalog::TaskDetail;
 use crate::services::events::{TimelineEntry, claim_history};
 use crate::services::pool::{PersonRef, people_where};
 use crate::services::users::UserWithRoles;
@@ -203,7 +203,7 @@ pub struct TaskClaimView {
 /// The claim view of `task` for `viewer` (None: nobody signed in).
 pub async fn task_claim_view(
     db: &impl ConnectionTrait,
-    task_id: i32,
+    task: &TaskDetail,
     viewer: Option<&UserWithRoles>,
     policy: &ClaimPolicy,
 ) -> ServiceResult<TaskClaimView> {
@@ -221,7 +221,7 @@ pub async fn task_claim_view(
     let active = cards(
         db,
         claims::Entity::find()
-            .filter(claims::Column::TaskId.eq(task_id))
+            .filter(claims::Column::TaskId.eq(task.id))
             .filter(claims::Column::State.eq(ClaimState::Active)),
     )
     .await?
@@ -237,20 +237,14 @@ pub async fn task_claim_view(
     if !is_newcomer {
         return Ok(view);
     }
-    let Some(task) = tasks::Entity::find_by_id(task_id).one(db).await? else {
-        return Ok(view);
-    };
-    view.why_not = if task.state != TaskState::Open {
-        Some(match task.state {
+    // The page already read the task and what it waits for; only the viewer's own claims are left to count.
+    view.why_not = if task.task.state != TaskState::Open {
+        Some(match task.task.state {
             TaskState::Done => "This task is done.".to_owned(),
             TaskState::Retired => "This task is retired.".to_owned(),
             _ => "This task is taken.".to_owned(),
         })
-    } else if catalog::prerequisites_of(db, task_id)
-        .await?
-        .iter()
-        .any(|t| t.state != TaskState::Done)
-    {
+    } else if !task.task.waits_for.is_empty() {
         Some("It can be claimed once the tasks it waits for are done.".to_owned())
     } else {
         let held = claims::Entity::find()

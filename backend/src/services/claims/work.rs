@@ -13,24 +13,12 @@ use crate::domain::claims::ClaimPolicy;
 use crate::domain::events::EventKind;
 use crate::services::events::NewEvent;
 use crate::services::transaction::begin_write;
-use crate::services::{ServiceError, ServiceResult};
+use crate::services::{ServiceError, ServiceResult, text};
 
 const ENDED: &str = "This claim has already ended.";
 
-/// Longest reason or link kept.
-const MAX_TEXT: usize = 500;
-
 fn required_text(text: &str, what: &str) -> ServiceResult<String> {
-    let text = text.trim();
-    if text.is_empty() {
-        return Err(ServiceError::Invalid(format!("Give {what}.")));
-    }
-    if text.chars().count() > MAX_TEXT {
-        return Err(ServiceError::Invalid(format!(
-            "Keep {what} under {MAX_TEXT} characters."
-        )));
-    }
-    Ok(text.to_owned())
+    text::required(text, text::MAX_REASON, what)
 }
 
 /// The newcomer lets their claim go; the task is open again.

@@ -14,18 +14,10 @@ use crate::db::{mentor_profiles, newcomer_profiles};
 use crate::domain::events::EventKind;
 use crate::services::events::NewEvent;
 use crate::services::transaction::begin_write;
-use crate::services::{ServiceError, ServiceResult, audit};
+use crate::services::{ServiceError, ServiceResult, audit, text};
 
-const MAX_TEXT: usize = 1000;
-
-fn message_of(text: &str) -> ServiceResult<Option<String>> {
-    let text = text.trim();
-    if text.chars().count() > MAX_TEXT {
-        return Err(ServiceError::Invalid(format!(
-            "Keep the message under {MAX_TEXT} characters."
-        )));
-    }
-    Ok((!text.is_empty()).then(|| text.to_owned()))
+fn message_of(typed: &str) -> ServiceResult<Option<String>> {
+    text::optional(typed, text::MAX_MESSAGE, "the message")
 }
 
 /// The newcomer asks `mentor_id` to mentor them, with an optional message. They may have one mentor, or one

@@ -14,7 +14,7 @@ use crate::domain::events::EventKind;
 use crate::services::events::NewEvent;
 use crate::services::pool::DECLINED;
 use crate::services::transaction::begin_write;
-use crate::services::{ServiceError, ServiceResult, audit};
+use crate::services::{ServiceError, ServiceResult, audit, text};
 
 /// A mentor's answer to a proposal.
 #[derive(Debug, Clone, Serialize)]
@@ -29,9 +29,6 @@ pub struct ProposalResponse {
     pub capacity: u32,
 }
 
-/// Longest message kept.
-const MAX_MESSAGE: usize = 1000;
-
 /// Accept or decline a proposed mentorship as its mentor. Accepting re-checks capacity inside the transaction
 /// (active mentorships < capacity, else `Taken`, which says so); declining ends the proposal with reason
 /// "declined", which puts the newcomer back in the pool for the next round, never again with this mentor.
@@ -43,12 +40,7 @@ pub async fn respond_to_proposal(
     message: Option<&str>,
     now: DateTime<Utc>,
 ) -> ServiceResult<ProposalResponse> {
-    let message = message.map(str::trim).filter(|m| !m.is_empty());
-    if message.is_some_and(|m| m.chars().count() > MAX_MESSAGE) {
-        return Err(ServiceError::Invalid(format!(
-            "Keep the message under {MAX_MESSAGE} characters."
-        )));
-    }
+    let message = text::optional(message.unwrap_or(""), text::MAX_MESSAGE, "the message")?;
     let txn = begin_write(db).await?;
     let m = mentorships::Entity::find_by_id(mentorship_id)
         .one(&txn)
@@ -75,7 +67,10 @@ pub async fn respond_to_proposal(
     };
     let mut update = mentorships::Entity::update_many()
         .col_expr(mentorships::Column::State, Expr::val(state.as_str()))
-        .col_expr(mentorships::Column::ResponseMessage, Expr::val(message))
+        .col_expr(
+            mentorships::Column::ResponseMessage,
+            Expr::val(message.clone()),
+        )
         .filter(mentorships::Column::Id.eq(mentorship_id))
         .filter(mentorships::Column::State.eq(MentorshipState::Proposed));
     update = if accept {

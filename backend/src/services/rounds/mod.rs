@@ -18,11 +18,25 @@ pub use review::{
 pub use send::{SendReport, SkipReason, Skipped, send_round};
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ConnectionTrait, DbErr};
+use sea_orm::sea_query::SelectStatement;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect, QueryTrait,
+};
+
+use crate::db::round_proposals;
 
 /// Rows per multi-row INSERT: SQLite binds at most 32,766 parameters per statement, and 500 rows of a dozen
 /// columns stay well inside that while keeping the statement count low.
 const INSERT_CHUNK: usize = 500;
+
+/// One column of round `round_id`'s proposals (its newcomers, mentors or tasks), as a subquery.
+fn in_round(round_id: i32, col: round_proposals::Column) -> SelectStatement {
+    round_proposals::Entity::find()
+        .select_only()
+        .column(col)
+        .filter(round_proposals::Column::RoundId.eq(round_id))
+        .into_query()
+}
 
 /// The audit log, as every service writes it (see `services::audit`).
 async fn audit(

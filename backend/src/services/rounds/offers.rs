@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ColumnTrait, Condition, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    QueryTrait, Set,
+    Set,
 };
 
 use super::send::{SkipReason, Skipped, still_active};
@@ -30,13 +30,7 @@ pub(super) async fn make_offers(
         .order_by_asc(round_proposals::Column::Id)
         .all(txn)
         .await?;
-    let in_round = || {
-        round_proposals::Entity::find()
-            .select_only()
-            .column(round_proposals::Column::NewcomerId)
-            .filter(round_proposals::Column::RoundId.eq(round_id))
-            .into_query()
-    };
+    let in_round = || super::in_round(round_id, round_proposals::Column::NewcomerId);
     let active = still_active(txn, in_round()).await?;
     let holding: HashSet<i32> = claims::Entity::find()
         .select_only()

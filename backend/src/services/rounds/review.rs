@@ -6,7 +6,6 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    QueryTrait,
 };
 use serde::Serialize;
 
@@ -131,13 +130,7 @@ pub async fn review_round(db: &impl ConnectionTrait, round_id: i32) -> ServiceRe
         .order_by_asc(round_proposals::Column::Id)
         .all(db)
         .await?;
-    let in_round = |col: round_proposals::Column| {
-        round_proposals::Entity::find()
-            .select_only()
-            .column(col)
-            .filter(round_proposals::Column::RoundId.eq(round_id))
-            .into_query()
-    };
+    let in_round = |col| super::in_round(round_id, col);
     let people = people_where(
         db,
         Condition::any()

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait,
-    QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use serde::Serialize;
 
@@ -141,23 +141,12 @@ async fn propose_mentorships(
         .order_by_asc(round_proposals::Column::Id)
         .all(txn)
         .await?;
-    let in_round = || {
-        round_proposals::Entity::find()
-            .select_only()
-            .column(round_proposals::Column::NewcomerId)
-            .filter(round_proposals::Column::RoundId.eq(round_id))
-            .filter(round_proposals::Column::MentorId.is_not_null())
-            .into_query()
-    };
+    let in_round = || super::in_round(round_id, round_proposals::Column::NewcomerId);
     let active = still_active(txn, in_round()).await?;
     // Mentors still approved. The shared row locks make a revocation running meanwhile wait for this
     // transaction on PostgreSQL, so its withdrawal of waiting proposals then sees the ones made here (on
     // SQLite the immediate transaction already serialises the two).
-    let mentors_in_round = round_proposals::Entity::find()
-        .select_only()
-        .column(round_proposals::Column::MentorId)
-        .filter(round_proposals::Column::RoundId.eq(round_id))
-        .into_query();
+    let mentors_in_round = super::in_round(round_id, round_proposals::Column::MentorId);
     let approved: HashSet<i32> = mentor_profiles::Entity::find()
         .select_only()
         .column(mentor_profiles::Column::UserId)
