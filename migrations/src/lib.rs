@@ -10,6 +10,7 @@ mod m20261124_000007_email_audit;
 mod m20261201_220000_organizer_logins;
 mod m20261201_220100_session_created_at;
 mod m20261202_000001_claims_events_jobs;
+mod m20261202_000002_milestone_evidence;
 
 pub struct Migrator;
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_220000_organizer_logins::Migration),
             Box::new(m20261201_220100_session_created_at::Migration),
             Box::new(m20261202_000001_claims_events_jobs::Migration),
+            Box::new(m20261202_000002_milestone_evidence::Migration),
         ]
     }
 }

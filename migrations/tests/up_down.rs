@@ -37,6 +37,11 @@ const TABLES: &[&str] = &[
     "notification_settings",
     "audit_log",
     "organizer_logins",
+    "mentor_passes",
+    "task_offers",
+    "events",
+    "jobs",
+    "progress_comments",
 ];
 
 const PARTIAL_INDEXES: &[(&str, &str)] = &[

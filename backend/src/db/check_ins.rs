@@ -11,6 +11,8 @@ pub struct Model {
     pub body: String,
     #[sea_orm(column_type = "Text")]
     pub blockers: Option<String>,
+    #[sea_orm(column_type = "Text")]
+    pub next_steps: Option<String>,
     pub created_at: DateTimeUtc,
 }
 

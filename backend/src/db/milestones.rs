@@ -15,6 +15,10 @@ pub struct Model {
     pub title: String,
     #[sea_orm(column_type = "Text")]
     pub description: String,
+    /// The kinds of link that count as evidence, comma-separated; empty: any link (see `domain::evidence`).
+    #[sea_orm(column_type = "Text")]
+    pub evidence_kinds: String,
+    pub evidence_required: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

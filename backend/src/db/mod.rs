@@ -133,6 +133,7 @@ pub mod newcomer_profiles;
 pub mod notification_settings;
 pub mod organizer_logins;
 pub mod prelude;
+pub mod progress_comments;
 pub mod progress_events;
 pub mod round_proposals;
 pub mod sessions;

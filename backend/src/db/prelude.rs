@@ -10,6 +10,7 @@ pub use super::mentorships::Entity as Mentorships;
 pub use super::milestones::Entity as Milestones;
 pub use super::newcomer_profiles::Entity as NewcomerProfiles;
 pub use super::notification_settings::Entity as NotificationSettings;
+pub use super::progress_comments::Entity as ProgressComments;
 pub use super::progress_events::Entity as ProgressEvents;
 pub use super::round_proposals::Entity as RoundProposals;
 pub use super::sessions::Entity as Sessions;

@@ -1,6 +1,10 @@
 use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
 
+pub use crate::domain::progress::MilestoneState;
+
+text_column_enum!(MilestoneState);
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
 #[sea_orm(table_name = "progress_events")]
 pub struct Model {
@@ -16,6 +20,9 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub verified_by: Option<i32>,
     pub verified_at: Option<DateTimeUtc>,
+    pub state: MilestoneState,
+    /// When the record last changed hands (recorded, answered, questioned, verified).
+    pub updated_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -48,6 +55,8 @@ pub enum Relation {
         on_delete = "SetNull"
     )]
     VerifiedBy,
+    #[sea_orm(has_many = "super::progress_comments::Entity")]
+    ProgressComments,
 }
 
 /// The newcomer who made the progress (not the verifier).
@@ -66,6 +75,12 @@ impl Related<super::claims::Entity> for Entity {
 impl Related<super::milestones::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::Milestones.def()
+    }
+}
+
+impl Related<super::progress_comments::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::ProgressComments.def()
     }
 }
 

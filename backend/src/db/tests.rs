@@ -57,6 +57,7 @@ fn enum_spellings_agree() {
         task_offers::OfferState,
         events::EventKind,
         jobs::JobState,
+        progress_events::MilestoneState,
     );
 }
 
@@ -319,6 +320,8 @@ async fn round_trip(db: &DatabaseConnection) {
             position: Set(1),
             title: Set("First patch".into()),
             description: Set(String::new()),
+            evidence_kinds: Set("lore,patchwork".into()),
+            evidence_required: Set(true),
         },
     )
     .await;
@@ -402,7 +405,7 @@ async fn round_trip(db: &DatabaseConnection) {
         "{err}"
     );
 
-    put(
+    let record = put(
         db,
         progress_events::ActiveModel {
             id: NotSet,
@@ -414,6 +417,19 @@ async fn round_trip(db: &DatabaseConnection) {
             created_at: Set(at(13)),
             verified_by: Set(Some(bob.id)),
             verified_at: Set(Some(at(14))),
+            state: Set(progress_events::MilestoneState::Verified),
+            updated_at: Set(Some(at(14))),
+        },
+    )
+    .await;
+    put(
+        db,
+        progress_comments::ActiveModel {
+            id: NotSet,
+            progress_event_id: Set(record.id),
+            author_id: Set(bob.id),
+            body: Set("Which tree?".into()),
+            created_at: Set(at(14)),
         },
     )
     .await;
@@ -424,6 +440,7 @@ async fn round_trip(db: &DatabaseConnection) {
             newcomer_id: Set(ann.id),
             body: Set("progress".into()),
             blockers: Set(Some("none".into())),
+            next_steps: Set(Some("v2".into())),
             created_at: Set(at(13)),
         },
     )

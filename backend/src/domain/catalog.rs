@@ -8,10 +8,15 @@ use std::fmt;
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::domain::evidence::{EvidenceKind, EvidenceRule};
 use crate::domain::task::{Difficulty, TaskKind};
 
 /// The milestones the code refers to by slug; the ladder must contain them.
-pub const REQUIRED_MILESTONES: [&str; 3] = ["kernel-builds", "patch-sent", "patch-merged"];
+pub const REQUIRED_MILESTONES: [&str; 3] = ["kernel-builds", PATCH_SENT_MILESTONE, MERGED_MILESTONE];
+/// The milestone of a first patch on the list.
+pub const PATCH_SENT_MILESTONE: &str = "patch-sent";
+/// The milestone whose verification graduates a newcomer.
+pub const MERGED_MILESTONE: &str = "patch-merged";
 
 /// One catalog file's name (as shown in messages) and text.
 #[derive(Debug, Clone)]
@@ -32,6 +37,8 @@ pub struct MilestoneDef {
     pub slug: String,
     pub title: String,
     pub description: String,
+    /// What counts as evidence for it.
+    pub evidence: EvidenceRule,
 }
 
 /// The state a catalog file may give a task; `claimed` and `retired` only ever come from the service itself.
@@ -134,6 +141,11 @@ struct RawMilestone {
     title: String,
     #[serde(default)]
     description: String,
+    /// The kinds of link that fit (see `domain::evidence`); none listed: any link.
+    #[serde(default)]
+    evidence: Vec<EvidenceKind>,
+    #[serde(default)]
+    evidence_required: bool,
 }
 
 #[derive(Deserialize)]
@@ -304,6 +316,10 @@ pub fn parse(
                 slug: m.slug,
                 title: m.title.trim().to_string(),
                 description: m.description.trim().to_string(),
+                evidence: EvidenceRule {
+                    kinds: m.evidence,
+                    required: m.evidence_required,
+                },
             });
         }
         for required in REQUIRED_MILESTONES {

@@ -31,6 +31,18 @@ domain_enum! {
         MentorshipDeclined = "mentorship_declined",
         MentorshipStarted = "mentorship_started",
         MentorshipEnded = "mentorship_ended",
+        /// The newcomer recorded a milestone, with evidence and a note.
+        MilestoneRecorded = "milestone_recorded",
+        /// The mentor (or an organizer) verified a milestone.
+        MilestoneVerified = "milestone_verified",
+        /// The mentor questioned a milestone, with a comment.
+        MilestoneQuestioned = "milestone_questioned",
+        /// The newcomer answered the question on a milestone.
+        MilestoneAnswered = "milestone_answered",
+        /// The newcomer wrote a check-in.
+        CheckedIn = "checked_in",
+        /// Someone replied to a check-in.
+        CheckInReplied = "check_in_replied",
     }
 }
 
@@ -53,6 +65,12 @@ impl EventKind {
             EventKind::MentorshipDeclined => "declined the mentorship",
             EventKind::MentorshipStarted => "started the mentorship",
             EventKind::MentorshipEnded => "ended the mentorship",
+            EventKind::MilestoneRecorded => "recorded the milestone",
+            EventKind::MilestoneVerified => "verified the milestone",
+            EventKind::MilestoneQuestioned => "questioned the milestone",
+            EventKind::MilestoneAnswered => "answered the question on the milestone",
+            EventKind::CheckedIn => "checked in",
+            EventKind::CheckInReplied => "replied to a check-in",
         }
     }
 }

@@ -211,9 +211,12 @@ async fn import_milestones(
         let position = index as i32 + 1;
         match existing.get(&def.slug) {
             Some(m) => {
+                let evidence = def.evidence.stored_kinds();
                 if m.title != def.title
                     || m.description != def.description
                     || m.position != position
+                    || m.evidence_kinds != evidence
+                    || m.evidence_required != def.evidence.required
                 {
                     report.milestones_changed.push(def.slug.clone());
                 }
@@ -221,6 +224,8 @@ async fn import_milestones(
                 am.title = Set(def.title.clone());
                 am.description = Set(def.description.clone());
                 am.position = Set(position);
+                am.evidence_kinds = Set(evidence);
+                am.evidence_required = Set(def.evidence.required);
                 am.update(txn).await?;
             }
             None => {
@@ -229,6 +234,8 @@ async fn import_milestones(
                     position: Set(position),
                     title: Set(def.title.clone()),
                     description: Set(def.description.clone()),
+                    evidence_kinds: Set(def.evidence.stored_kinds()),
+                    evidence_required: Set(def.evidence.required),
                     ..Default::default()
                 }
                 .insert(txn)

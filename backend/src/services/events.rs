@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::db::{events, tasks, users};
 use crate::domain::events::EventKind;
-use crate::services::ServiceResult;
+use crate::services::{ServiceResult, audit};
 
 /// An event about to be written. `person` is the newcomer whose timeline it is on; `other` the mentor, if any.
 #[derive(Debug, Clone)]
@@ -84,6 +84,27 @@ impl NewEvent {
     }
 }
 
+/// Write the change's event and, when a person made it, its audit row.
+pub async fn log_change(
+    db: &impl ConnectionTrait,
+    event: NewEvent,
+    action: &str,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    if let Some(actor) = event.actor {
+        let subject = match event.claim {
+            Some(id) => format!("claim:{id}"),
+            None => format!("user:{}", event.person),
+        };
+        let mut details = event.details.clone();
+        if let (Some(map), Some(task)) = (details.as_object_mut(), event.task) {
+            map.insert("task_id".into(), task.into());
+        }
+        audit::record(db, Some(actor), action, subject, details, now).await?;
+    }
+    event.record(db, now).await
+}
+
 /// An event as a timeline shows it.
 #[derive(Debug, Clone, Serialize)]
 pub struct TimelineEntry {
@@ -97,6 +118,8 @@ pub struct TimelineEntry {
     /// The reason, evidence link or message the change carried, when it carried one.
     pub reason: Option<String>,
     pub evidence_url: Option<String>,
+    /// The milestone's title, for milestone events.
+    pub milestone: Option<String>,
 }
 
 /// The events on `person`'s timeline (as the newcomer or as the other party), newest first.
@@ -158,6 +181,7 @@ async fn entries_where(
                 task_title: task.map(|t| t.title),
                 reason: text("reason").or_else(|| text("message")),
                 evidence_url: text("evidence_url"),
+                milestone: text("milestone"),
             }
         })
         .collect())

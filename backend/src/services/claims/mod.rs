@@ -30,9 +30,9 @@ use crate::db::mentorships::MentorshipState;
 use crate::db::tasks::TaskState;
 use crate::db::{claims, mentorships, tasks};
 use crate::domain::claims::ClaimPolicy;
-use crate::services::events::NewEvent;
+use crate::services::events::log_change;
 use crate::services::queue::{self, NewJob};
-use crate::services::{ServiceError, ServiceResult, audit};
+use crate::services::{ServiceError, ServiceResult};
 
 /// The job that marks a claim as expiring when its warning time comes.
 pub const CLAIM_WARN_JOB: &str = "claim.warn";
@@ -101,29 +101,43 @@ async fn reopen_task(
     Ok(())
 }
 
-/// Write the change's event and, when a person made it, its audit row.
-async fn log_change(
+/// Progress of `newcomer`'s (a milestone, a check-in) counts for their active claim that still waits for work:
+/// its expiry starts again from `now` and a warning is lifted. Returns that claim's id, if there is one.
+pub async fn note_progress(
     db: &impl ConnectionTrait,
-    event: NewEvent,
-    action: &str,
+    newcomer: i32,
+    policy: &ClaimPolicy,
     now: DateTime<Utc>,
-) -> Result<(), DbErr> {
-    if let Some(actor) = event.actor {
-        let subject = match event.claim {
-            Some(id) => format!("claim:{id}"),
-            None => format!("user:{}", event.person),
-        };
-        let mut details = event.details.clone();
-        if let (Some(map), Some(task)) = (details.as_object_mut(), event.task) {
-            map.insert("task_id".into(), task.into());
-        }
-        audit::record(db, Some(actor), action, subject, details, now).await?;
-    }
-    event.record(db, now).await
+) -> Result<Option<i32>, DbErr> {
+    let Some(claim) = claims::Entity::find()
+        .filter(claims::Column::NewcomerId.eq(newcomer))
+        .filter(claims::Column::State.eq(claims::ClaimState::Active))
+        .filter(claims::Column::DoneAt.is_null())
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let expires_at = claim.expires_at.max(policy.expires_after(now));
+    claims::Entity::update_many()
+        .col_expr(claims::Column::ExpiresAt, Expr::val(expires_at))
+        .col_expr(
+            claims::Column::WarnedAt,
+            Expr::val(Option::<DateTime<Utc>>::None),
+        )
+        .filter(claims::Column::Id.eq(claim.id))
+        .exec(db)
+        .await?;
+    let moved = claims::Model {
+        expires_at,
+        ..claim
+    };
+    schedule_expiry(db, &moved, policy, now).await?;
+    Ok(Some(moved.id))
 }
 
 /// Whether the error is the database refusing a second row where only one may be (a lost race).
-fn is_unique_violation(err: &DbErr) -> bool {
+pub(crate) fn is_unique_violation(err: &DbErr) -> bool {
     matches!(
         err.sql_err(),
         Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
