@@ -222,6 +222,14 @@ pub struct Config {
     /// How often each instance's job worker looks for due jobs, in seconds.
     #[arg(long, env = "ONRAMP_JOB_POLL_SECS", default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub job_poll_secs: u64,
+
+    /// Days without activity of their own before a newcomer counts as stalled.
+    #[arg(long, env = "ONRAMP_STALLED_DAYS", default_value_t = 14, value_parser = clap::value_parser!(u32).range(1..=365))]
+    pub stalled_days: u32,
+
+    /// Days between a newcomer's check-ins.
+    #[arg(long, env = "ONRAMP_CHECK_IN_DAYS", default_value_t = 7, value_parser = clap::value_parser!(u32).range(1..=90))]
+    pub check_in_days: u32,
 }
 
 impl Config {
@@ -275,6 +283,13 @@ impl Config {
             days: self.claim_days,
             warning_days: self.claim_warning_days,
             extension_days: self.claim_extension_days,
+        }
+    }
+
+    pub fn progress(&self) -> crate::domain::progress::ProgressPolicy {
+        crate::domain::progress::ProgressPolicy {
+            stalled_days: self.stalled_days,
+            check_in_days: self.check_in_days,
         }
     }
 

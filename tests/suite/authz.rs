@@ -35,6 +35,10 @@ enum Subject {
     AMentor,
     /// `{id}` is the newcomer's request to a mentor, waiting for an answer.
     Request,
+    /// `{id}` is the newcomer's milestone record waiting for the mentor; `{slug}` a milestone nobody recorded.
+    Record,
+    /// `{id}` is the newcomer's check-in.
+    CheckIn,
 }
 
 struct Entry {
@@ -371,6 +375,79 @@ const MATRIX: &[Entry] = &[
         &[],
         [SignIn, Denied, Denied, Denied, Status(200)],
     ),
+    entry(
+        "GET",
+        "/progress",
+        &[],
+        [SignIn, Status(200), Status(200), Denied, Denied],
+    ),
+    // Each newcomer records the milestone for themselves.
+    on(
+        Subject::Record,
+        entry(
+            "POST",
+            "/progress/{slug}",
+            &[("note", "rustavailable says yes")],
+            [SignIn, Status(303), Status(303), Denied, Denied],
+        ),
+    ),
+    // Nothing was asked about the record, so its newcomer is told there is no question to answer (409).
+    on(
+        Subject::Record,
+        entry(
+            "POST",
+            "/progress/records/{id}/answer",
+            &[("answer", "the v2")],
+            [SignIn, Status(409), Status(404), Denied, Denied],
+        ),
+    ),
+    // Only the newcomer's mentor (the matrix's mentor is nobody's) or an organizer reviews a record.
+    on(
+        Subject::Record,
+        entry(
+            "POST",
+            "/progress/records/{id}/verify",
+            &[],
+            [SignIn, Status(404), Status(404), Status(404), Status(303)],
+        ),
+    ),
+    on(
+        Subject::Record,
+        entry(
+            "POST",
+            "/progress/records/{id}/question",
+            &[("question", "Which tree?")],
+            [SignIn, Status(404), Status(404), Status(404), Status(303)],
+        ),
+    ),
+    entry(
+        "POST",
+        "/check-ins",
+        &[("body", "Built the kernel")],
+        [SignIn, Status(303), Status(303), Denied, Denied],
+    ),
+    on(
+        Subject::CheckIn,
+        entry(
+            "POST",
+            "/check-ins/{id}/reply",
+            &[("reply", "Nice")],
+            [SignIn, Status(303), Status(404), Status(404), Status(303)],
+        ),
+    ),
+    // A newcomer's progress: theirs, their mentor's (the matrix's mentor is nobody's) and organizers'.
+    entry(
+        "GET",
+        "/people/{id}/progress",
+        &[],
+        [SignIn, Status(200), Status(404), Status(404), Status(200)],
+    ),
+    entry(
+        "GET",
+        "/mentor/mentees",
+        &[],
+        [SignIn, Denied, Denied, Status(200), Denied],
+    ),
     entry("GET", "/static/{*path}", &[], all(Status(200))),
     entry("GET", "/healthz", &[], all(Status(200))),
 ];
@@ -483,6 +560,17 @@ async fn every_visitor_gets_what_the_matrix_says() {
                     newcomer_login: format!("newcomer-{n}"),
                 }
             }
+            Subject::Record => Ids {
+                id: factory::milestone_record(&app, newcomer_id, "join-community", "", "Said hello")
+                    .await,
+                slug: "toolchain-ready".into(),
+                newcomer_login: format!("newcomer-{n}"),
+            },
+            Subject::CheckIn => Ids {
+                id: factory::check_in(&app, newcomer_id, "Read Documentation/rust", "").await,
+                slug: slug.clone(),
+                newcomer_login: format!("newcomer-{n}"),
+            },
             Subject::Claim => {
                 let task = free.next().expect("enough claimable tasks").slug;
                 Ids {

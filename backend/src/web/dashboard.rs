@@ -12,6 +12,7 @@ use minijinja::value::Serde;
 
 use crate::app::AppState;
 use crate::domain::roles::Role;
+use crate::services::progress::{self, Scope};
 use crate::services::{claims, mentorships, profiles, suggestions};
 use crate::web::error::AppResult;
 use crate::web::extract::{CurrentUser, Viewer};
@@ -69,6 +70,15 @@ pub async fn dashboard(
     } else {
         (Vec::new(), Vec::new(), (None, None))
     };
+    let standing = if user.has(Role::Newcomer) {
+        let scope = Scope::Only(vec![user.id]);
+        progress::progress_of(&state.db, &scope, &state.config.progress(), Utc::now())
+            .await?
+            .remove(&user.id)
+            .map(|p| p.standing)
+    } else {
+        None
+    };
     let notice = q.did.known().map(|d| match d {
         DashboardNotice::Requested => "Request sent. The mentor will accept or decline it.",
         DashboardNotice::Ended => "Mentorship ended. You are back in the pool for a new mentor.",
@@ -84,6 +94,7 @@ pub async fn dashboard(
             mentor_status => status.mentor_status.map(|s| s.as_str()),
             suggestions => Serde(&suggested.as_deref()),
             claims => Serde(&my_claims),
+            standing => Serde(&standing),
             offers => Serde(&offers),
             mentorship => Serde(&mentorship),
             last_mentorship => Serde(&last_mentorship),

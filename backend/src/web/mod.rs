@@ -17,6 +17,7 @@ pub mod mentoring;
 pub mod organizer;
 pub mod page;
 pub mod profile;
+pub mod progress;
 pub mod public;
 pub mod rate_limit;
 pub mod security;
@@ -66,6 +67,15 @@ fn table() -> RouteTable {
         .post("/organizer/tasks/{slug}/retire", catalog_admin::retire_task)
         .post("/organizer/tasks/{slug}/reopen", catalog_admin::reopen_task)
         .post("/offers/{id}", claims::answer_offer)
+        .get("/progress", progress::my_progress)
+        .post("/progress/{slug}", progress::record)
+        .post("/progress/records/{id}/answer", progress::answer)
+        .post("/progress/records/{id}/verify", progress::verify)
+        .post("/progress/records/{id}/question", progress::question)
+        .post("/check-ins", progress::check_in)
+        .post("/check-ins/{id}/reply", progress::reply)
+        .get("/people/{id}/progress", progress::person_progress)
+        .get("/mentor/mentees", progress::mentees)
         .get("/timeline", timeline::my_timeline)
         .get("/organizer/people/{id}/timeline", timeline::person_timeline)
         .get("/signin", auth::signin_page)

@@ -15,12 +15,12 @@ use onramp::db::claims as db_claims;
 use onramp::db::matching_rounds::RoundKind;
 use onramp::db::tasks::{self, TaskState};
 use onramp::db::user_roles::Role;
-use onramp::db::{areas, mentorships, task_prerequisites, users};
+use onramp::db::{areas, mentorships, milestones, progress_events, task_prerequisites, users};
 use onramp::domain::matching::score::MatchingConfig;
 use onramp::domain::people::{MentorDef, NewcomerDef, Person};
 use onramp::domain::profile::{MentorProfile, NewcomerProfile};
 use onramp::domain::task_form::TaskForm;
-use onramp::services::claims;
+use onramp::services::{claims, progress};
 use onramp::services::mentorships as mentoring;
 use onramp::services::{catalog_edit, demo_people, profiles, rounds};
 use sea_orm::{
@@ -416,4 +416,63 @@ pub async fn sent_task_round(app: &TestApp, organizer: i32) -> (i32, rounds::Sen
         .await
         .expect("send the task round");
     (round, sent)
+}
+
+/// Newcomer `newcomer` records milestone `slug` through the progress service, as its form does; returns the
+/// record's id.
+pub async fn milestone_record(
+    app: &TestApp,
+    newcomer: i32,
+    slug: &str,
+    evidence_url: &str,
+    note: &str,
+) -> i32 {
+    let form = progress::RecordForm {
+        evidence_url: evidence_url.into(),
+        note: note.into(),
+    };
+    progress::record_milestone(
+        &app.db,
+        newcomer,
+        slug,
+        &form,
+        &app.state.config.claims(),
+        Utc::now(),
+    )
+    .await
+    .unwrap_or_else(|e| panic!("record {slug}: {e}"))
+    .unwrap_or_else(|e| panic!("record {slug}: {e:?}"));
+    let milestone = milestones::Entity::find()
+        .filter(milestones::Column::Slug.eq(slug))
+        .one(&app.db)
+        .await
+        .expect("read the milestone")
+        .expect("the milestone exists");
+    progress_events::Entity::find()
+        .filter(progress_events::Column::NewcomerId.eq(newcomer))
+        .filter(progress_events::Column::MilestoneId.eq(milestone.id))
+        .one(&app.db)
+        .await
+        .expect("read the record")
+        .expect("the record exists")
+        .id
+}
+
+/// Newcomer `newcomer` checks in through the progress service; returns the check-in's id.
+pub async fn check_in(app: &TestApp, newcomer: i32, body: &str, blockers: &str) -> i32 {
+    let form = progress::CheckInForm {
+        body: body.into(),
+        blockers: blockers.into(),
+        next_steps: String::new(),
+    };
+    progress::check_in(
+        &app.db,
+        newcomer,
+        &form,
+        &app.state.config.claims(),
+        Utc::now(),
+    )
+    .await
+    .expect("check in")
+    .expect("a valid check-in")
 }

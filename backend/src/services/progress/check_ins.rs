@@ -80,14 +80,15 @@ pub async fn check_in(
     Ok(Ok(row.id))
 }
 
-/// Someone who may see the newcomer replies to one of their check-ins. Returns the newcomer's id.
+/// Someone who may see the newcomer replies to one of their check-ins. Returns the newcomer's id (known to the
+/// caller once they may see them) with the outcome.
 pub async fn reply_to_check_in(
     db: &DatabaseConnection,
     looker: Looker,
     check_in_id: i32,
     body: &str,
     now: DateTime<Utc>,
-) -> ServiceResult<Result<i32, FieldErrors>> {
+) -> ServiceResult<(i32, Result<(), FieldErrors>)> {
     let check_in = check_ins::Entity::find_by_id(check_in_id)
         .one(db)
         .await?
@@ -98,7 +99,7 @@ pub async fn reply_to_check_in(
         Err(e) => {
             let mut errors = FieldErrors::default();
             errors.add("reply", e.to_string());
-            return Ok(Err(errors));
+            return Ok((check_in.newcomer_id, Err(errors)));
         }
     };
     let txn = begin_write(db).await?;
@@ -117,5 +118,5 @@ pub async fn reply_to_check_in(
         .details(json!({ "message": body, "check_in_id": check_in.id }));
     log_change(&txn, event, "check_in.reply", now).await?;
     txn.commit().await?;
-    Ok(Ok(check_in.newcomer_id))
+    Ok((check_in.newcomer_id, Ok(())))
 }

@@ -206,12 +206,13 @@ pub async fn answer_question(
 }
 
 /// The newcomer's mentor, or an organizer, verifies a record (waiting, or questioned and settled elsewhere).
+/// Returns the newcomer's id.
 pub async fn verify_milestone(
     db: &DatabaseConnection,
     looker: Looker,
     record_id: i32,
     now: DateTime<Utc>,
-) -> ServiceResult<()> {
+) -> ServiceResult<i32> {
     let record = find(db, record_id).await?;
     if !access(db, looker, record.newcomer_id).await?.may_review() {
         return Err(ServiceError::NotFound);
@@ -247,17 +248,18 @@ pub async fn verify_milestone(
     }));
     log_change(&txn, event, "milestone.verify", now).await?;
     txn.commit().await?;
-    Ok(())
+    Ok(record.newcomer_id)
 }
 
-/// The newcomer's mentor, or an organizer, questions a waiting record with a comment for the newcomer.
+/// The newcomer's mentor, or an organizer, questions a waiting record with a comment for the newcomer. Returns
+/// the newcomer's id (known to the caller once they may review them) with the outcome.
 pub async fn question_milestone(
     db: &DatabaseConnection,
     looker: Looker,
     record_id: i32,
     question: &str,
     now: DateTime<Utc>,
-) -> ServiceResult<Result<(), FieldErrors>> {
+) -> ServiceResult<(i32, Result<(), FieldErrors>)> {
     let record = find(db, record_id).await?;
     if !access(db, looker, record.newcomer_id).await?.may_review() {
         return Err(ServiceError::NotFound);
@@ -267,7 +269,7 @@ pub async fn question_milestone(
         Err(e) => {
             let mut errors = FieldErrors::default();
             errors.add("question", e.to_string());
-            return Ok(Err(errors));
+            return Ok((record.newcomer_id, Err(errors)));
         }
     };
     let milestone = milestone_of(db, &record).await?;
@@ -300,7 +302,7 @@ pub async fn question_milestone(
     }));
     log_change(&txn, event, "milestone.question", now).await?;
     txn.commit().await?;
-    Ok(Ok(()))
+    Ok((record.newcomer_id, Ok(())))
 }
 
 async fn find(db: &impl ConnectionTrait, id: i32) -> ServiceResult<progress_events::Model> {
