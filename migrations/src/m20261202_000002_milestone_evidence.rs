@@ -45,12 +45,7 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        add_column(
-            manager,
-            CheckIns::Table,
-            text_null(CheckIns::NextSteps),
-        )
-        .await?;
+        add_column(manager, CheckIns::Table, text_null(CheckIns::NextSteps)).await?;
 
         manager
             .create_table(

@@ -561,8 +561,14 @@ async fn every_visitor_gets_what_the_matrix_says() {
                 }
             }
             Subject::Record => Ids {
-                id: factory::milestone_record(&app, newcomer_id, "join-community", "", "Said hello")
-                    .await,
+                id: factory::milestone_record(
+                    &app,
+                    newcomer_id,
+                    "join-community",
+                    "",
+                    "Said hello",
+                )
+                .await,
                 slug: "toolchain-ready".into(),
                 newcomer_login: format!("newcomer-{n}"),
             },

@@ -15,6 +15,7 @@ mod matching;
 mod matching_pages;
 mod mentoring;
 mod profiles;
+mod progress;
 mod public_pages;
 mod roles;
 mod security;

@@ -12,7 +12,8 @@ use crate::domain::evidence::{EvidenceKind, EvidenceRule};
 use crate::domain::task::{Difficulty, TaskKind};
 
 /// The milestones the code refers to by slug; the ladder must contain them.
-pub const REQUIRED_MILESTONES: [&str; 3] = ["kernel-builds", PATCH_SENT_MILESTONE, MERGED_MILESTONE];
+pub const REQUIRED_MILESTONES: [&str; 3] =
+    ["kernel-builds", PATCH_SENT_MILESTONE, MERGED_MILESTONE];
 /// The milestone of a first patch on the list.
 pub const PATCH_SENT_MILESTONE: &str = "patch-sent";
 /// The milestone whose verification graduates a newcomer.

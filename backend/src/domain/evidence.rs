@@ -183,7 +183,9 @@ fn github(segments: &[&str]) -> Result<EvidenceKind, String> {
         }
         [_, _, "commit", sha, ..] if is_sha(sha) => Ok(EvidenceKind::GithubCommit),
         [_, _, ..] => Ok(EvidenceKind::Link),
-        _ => Err("A GitHub link must point at a repository's pull request, commit or branch.".into()),
+        _ => {
+            Err("A GitHub link must point at a repository's pull request, commit or branch.".into())
+        }
     }
 }
 
@@ -221,7 +223,9 @@ mod tests {
                 EvidenceKind::Patchwork,
             ),
             (
-                &format!("https://git.kernel.org/pub/scm/linux/kernel/git/torvalds/linux.git/commit/?id={SHA}"),
+                &format!(
+                    "https://git.kernel.org/pub/scm/linux/kernel/git/torvalds/linux.git/commit/?id={SHA}"
+                ),
                 EvidenceKind::GitKernel,
             ),
             (
@@ -255,9 +259,18 @@ mod tests {
     fn links_to_known_hosts_must_point_at_one_thing() {
         for (url, says) in [
             ("https://lore.kernel.org/rust-for-linux/", "one message"),
-            ("https://patchwork.kernel.org/project/rust-for-linux/list/", "one patch"),
-            ("https://git.kernel.org/pub/scm/linux/kernel/git/torvalds/linux.git/log/", "one commit"),
-            ("https://git.kernel.org/pub/scm/linux/kernel/git/torvalds/linux.git/commit/?id=main", "one commit"),
+            (
+                "https://patchwork.kernel.org/project/rust-for-linux/list/",
+                "one patch",
+            ),
+            (
+                "https://git.kernel.org/pub/scm/linux/kernel/git/torvalds/linux.git/log/",
+                "one commit",
+            ),
+            (
+                "https://git.kernel.org/pub/scm/linux/kernel/git/torvalds/linux.git/commit/?id=main",
+                "one commit",
+            ),
             ("https://github.com/nina", "pull request"),
             ("http://lore.kernel.org/rust-for-linux/a@b/", "https://"),
             ("lore.kernel.org/rust-for-linux/a@b/", "web address"),
@@ -293,13 +306,20 @@ mod tests {
             wrong,
             "This milestone needs a lore.kernel.org message or a patchwork patch; that link is a GitHub pull request."
         );
-        assert!(rule.check("").unwrap_err().contains("needs a link to a lore.kernel.org message"));
+        assert!(
+            rule.check("")
+                .unwrap_err()
+                .contains("needs a link to a lore.kernel.org message")
+        );
 
         let any = EvidenceRule::from_stored("", false);
         assert_eq!(any.check(""), Ok(None));
         assert_eq!(any.describe(), None);
         assert!(any.check("https://example.org/gist").is_ok());
-        assert!(any.check("https://lore.kernel.org/").is_err(), "a bad lore link is bad anywhere");
+        assert!(
+            any.check("https://lore.kernel.org/").is_err(),
+            "a bad lore link is bad anywhere"
+        );
         let three = EvidenceRule::from_stored("git-kernel,lore,github-commit", true);
         assert_eq!(
             three.describe().as_deref(),

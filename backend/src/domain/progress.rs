@@ -131,7 +131,10 @@ pub fn derive(facts: &StateFacts, policy: &ProgressPolicy, now: DateTime<Utc>) -
     if let Some(since) = facts.waiting_since {
         return standing(
             ProgressState::WaitingForMentor,
-            format!("Waiting {} for the mentor's answer.", days_phrase(now - since)),
+            format!(
+                "Waiting {} for the mentor's answer.",
+                days_phrase(now - since)
+            ),
             since,
         );
     }
@@ -263,10 +266,7 @@ mod tests {
         };
         assert_eq!(
             state(&withdrawn, 4),
-            (
-                ProgressState::Paused,
-                "Withdrew from the programme.".into()
-            )
+            (ProgressState::Paused, "Withdrew from the programme.".into())
         );
     }
 

@@ -39,7 +39,9 @@ impl ProgressNotice {
             ProgressNotice::Recorded => "Milestone recorded. Your mentor will verify it.",
             ProgressNotice::Answered => "Answer sent. The milestone waits for your mentor again.",
             ProgressNotice::Verified => "Milestone verified.",
-            ProgressNotice::Questioned => "Question sent. The newcomer answers below the milestone.",
+            ProgressNotice::Questioned => {
+                "Question sent. The newcomer answers below the milestone."
+            }
             ProgressNotice::CheckedIn => "Check-in saved. Your mentor will reply.",
             ProgressNotice::Replied => "Reply sent.",
         }

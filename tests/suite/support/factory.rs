@@ -20,9 +20,9 @@ use onramp::domain::matching::score::MatchingConfig;
 use onramp::domain::people::{MentorDef, NewcomerDef, Person};
 use onramp::domain::profile::{MentorProfile, NewcomerProfile};
 use onramp::domain::task_form::TaskForm;
-use onramp::services::{claims, progress};
 use onramp::services::mentorships as mentoring;
 use onramp::services::{catalog_edit, demo_people, profiles, rounds};
+use onramp::services::{claims, progress};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set,
 };

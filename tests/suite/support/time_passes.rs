@@ -56,3 +56,16 @@ pub async fn pending_github_signin_aged(app: &TestApp, id: &str, by: Duration) {
     am.data = Set(data.to_string());
     am.update(&app.db).await.expect("age the pending sign-in");
 }
+
+/// Person `id` signed up `days` ago (no service moves a sign-up date; a test of what happens weeks into the
+/// programme starts here, then acts through the services at the times it needs).
+pub async fn signed_up_days_ago(app: &TestApp, id: i32, days: i64) {
+    let user = onramp::db::users::Entity::find_by_id(id)
+        .one(&app.db)
+        .await
+        .expect("read the person")
+        .expect("the person exists");
+    let mut am = user.into_active_model();
+    am.created_at = Set(Utc::now() - Duration::days(days));
+    am.update(&app.db).await.expect("age the sign-up");
+}

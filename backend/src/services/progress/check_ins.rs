@@ -47,9 +47,17 @@ pub async fn check_in(
         } else {
             text::optional(value, MAX_MESSAGE, what)
         };
-        checked.map_err(|e| errors.add(name, e.to_string())).ok().flatten()
+        checked
+            .map_err(|e| errors.add(name, e.to_string()))
+            .ok()
+            .flatten()
     };
-    let body = field("body", &form.body, "what you did since your last check-in", true);
+    let body = field(
+        "body",
+        &form.body,
+        "what you did since your last check-in",
+        true,
+    );
     let blockers = field("blockers", &form.blockers, "what blocks you", false);
     let next_steps = field("next_steps", &form.next_steps, "what comes next", false);
     let Some(body) = body.filter(|_| errors.is_empty()) else {
@@ -113,9 +121,13 @@ pub async fn reply_to_check_in(
     .insert(&txn)
     .await?;
     let mentor = mentor_of(&txn, check_in.newcomer_id).await?;
-    let event = NewEvent::new(EventKind::CheckInReplied, Some(looker.id), check_in.newcomer_id)
-        .other(mentor)
-        .details(json!({ "message": body, "check_in_id": check_in.id }));
+    let event = NewEvent::new(
+        EventKind::CheckInReplied,
+        Some(looker.id),
+        check_in.newcomer_id,
+    )
+    .other(mentor)
+    .details(json!({ "message": body, "check_in_id": check_in.id }));
     log_change(&txn, event, "check_in.reply", now).await?;
     txn.commit().await?;
     Ok((check_in.newcomer_id, Ok(())))

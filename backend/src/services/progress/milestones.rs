@@ -105,8 +105,14 @@ pub async fn record_milestone(
         }
         Some(record) if record.state == MilestoneState::Pending => {
             let updated = progress_events::Entity::update_many()
-                .col_expr(progress_events::Column::EvidenceUrl, Expr::val(evidence_url.clone()))
-                .col_expr(progress_events::Column::Note, Expr::val(note.clone().unwrap_or_default()))
+                .col_expr(
+                    progress_events::Column::EvidenceUrl,
+                    Expr::val(evidence_url.clone()),
+                )
+                .col_expr(
+                    progress_events::Column::Note,
+                    Expr::val(note.clone().unwrap_or_default()),
+                )
                 .col_expr(progress_events::Column::UpdatedAt, Expr::val(now))
                 .filter(progress_events::Column::Id.eq(record.id))
                 .filter(progress_events::Column::State.eq(MilestoneState::Pending))
@@ -178,8 +184,14 @@ pub async fn answer_question(
 
     let txn = begin_write(db).await?;
     let updated = progress_events::Entity::update_many()
-        .col_expr(progress_events::Column::State, Expr::val(MilestoneState::Pending.as_str()))
-        .col_expr(progress_events::Column::EvidenceUrl, Expr::val(evidence_url.clone()))
+        .col_expr(
+            progress_events::Column::State,
+            Expr::val(MilestoneState::Pending.as_str()),
+        )
+        .col_expr(
+            progress_events::Column::EvidenceUrl,
+            Expr::val(evidence_url.clone()),
+        )
         .col_expr(progress_events::Column::UpdatedAt, Expr::val(now))
         .filter(progress_events::Column::Id.eq(record.id))
         .filter(progress_events::Column::State.eq(MilestoneState::Questioned))
@@ -187,19 +199,26 @@ pub async fn answer_question(
         .await?;
     if updated.rows_affected == 0 {
         return Err(ServiceError::Conflict(
-            "There is no open question on this milestone any more; reload the page to see it.".into(),
+            "There is no open question on this milestone any more; reload the page to see it."
+                .into(),
         ));
     }
     comment(&txn, record.id, newcomer, &answer, now).await?;
     let claim = note_progress(&txn, newcomer, claims, now).await?;
-    let event = milestone_event(&txn, EventKind::MilestoneAnswered, newcomer, newcomer, claim)
-        .await?
-        .details(json!({
-            "milestone": milestone.title,
-            "evidence_url": evidence_url,
-            "message": answer,
-            "record_id": record.id,
-        }));
+    let event = milestone_event(
+        &txn,
+        EventKind::MilestoneAnswered,
+        newcomer,
+        newcomer,
+        claim,
+    )
+    .await?
+    .details(json!({
+        "milestone": milestone.title,
+        "evidence_url": evidence_url,
+        "message": answer,
+        "record_id": record.id,
+    }));
     log_change(&txn, event, "milestone.answer", now).await?;
     txn.commit().await?;
     Ok(Ok(()))
@@ -220,7 +239,10 @@ pub async fn verify_milestone(
     let milestone = milestone_of(db, &record).await?;
     let txn = begin_write(db).await?;
     let updated = progress_events::Entity::update_many()
-        .col_expr(progress_events::Column::State, Expr::val(MilestoneState::Verified.as_str()))
+        .col_expr(
+            progress_events::Column::State,
+            Expr::val(MilestoneState::Verified.as_str()),
+        )
         .col_expr(progress_events::Column::VerifiedBy, Expr::val(looker.id))
         .col_expr(progress_events::Column::VerifiedAt, Expr::val(now))
         .col_expr(progress_events::Column::UpdatedAt, Expr::val(now))
@@ -275,7 +297,10 @@ pub async fn question_milestone(
     let milestone = milestone_of(db, &record).await?;
     let txn = begin_write(db).await?;
     let updated = progress_events::Entity::update_many()
-        .col_expr(progress_events::Column::State, Expr::val(MilestoneState::Questioned.as_str()))
+        .col_expr(
+            progress_events::Column::State,
+            Expr::val(MilestoneState::Questioned.as_str()),
+        )
         .col_expr(progress_events::Column::UpdatedAt, Expr::val(now))
         .filter(progress_events::Column::Id.eq(record.id))
         .filter(progress_events::Column::State.eq(MilestoneState::Pending))
@@ -283,7 +308,8 @@ pub async fn question_milestone(
         .await?;
     if updated.rows_affected == 0 {
         return Err(ServiceError::Conflict(
-            "This milestone no longer waits for you: it was verified or questioned a moment ago.".into(),
+            "This milestone no longer waits for you: it was verified or questioned a moment ago."
+                .into(),
         ));
     }
     comment(&txn, record.id, looker.id, &question, now).await?;

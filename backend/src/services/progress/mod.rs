@@ -17,7 +17,9 @@ use serde::Serialize;
 
 pub use check_ins::{CheckInForm, check_in, reply_to_check_in};
 pub use mentees::{MenteeRow, mentees_of};
-pub use milestones::{RecordForm, answer_question, question_milestone, record_milestone, verify_milestone};
+pub use milestones::{
+    RecordForm, answer_question, question_milestone, record_milestone, verify_milestone,
+};
 pub use page::{CheckInView, CommentView, LadderStep, ProgressPage, RecordView, progress_page};
 pub use state::{NewcomerProgress, Scope, progress_of};
 

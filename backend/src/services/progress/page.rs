@@ -10,7 +10,9 @@ use serde::Serialize;
 use super::state::{NewcomerProgress, Scope, progress_of};
 use super::{Access, Looker, access};
 use crate::db::progress_events::MilestoneState;
-use crate::db::{check_in_replies, check_ins, milestones, progress_comments, progress_events, users};
+use crate::db::{
+    check_in_replies, check_ins, milestones, progress_comments, progress_events, users,
+};
 use crate::domain::evidence::{EvidenceRule, classify};
 use crate::domain::progress::ProgressPolicy;
 use crate::services::events::{TimelineEntry, timeline};
@@ -150,11 +152,14 @@ pub async fn progress_page(
 
     let mut comments_of: HashMap<i32, Vec<CommentView>> = HashMap::new();
     for c in comments {
-        comments_of.entry(c.progress_event_id).or_default().push(CommentView {
-            author: login(c.author_id),
-            body: c.body,
-            at: c.created_at,
-        });
+        comments_of
+            .entry(c.progress_event_id)
+            .or_default()
+            .push(CommentView {
+                author: login(c.author_id),
+                body: c.body,
+                at: c.created_at,
+            });
     }
     let mut records: HashMap<i32, RecordView> = records
         .into_iter()
@@ -162,7 +167,11 @@ pub async fn progress_page(
             let view = RecordView {
                 id: r.id,
                 state: r.state,
-                evidence_kind: r.evidence_url.as_deref().and_then(|u| classify(u).ok()).map(|k| k.label()),
+                evidence_kind: r
+                    .evidence_url
+                    .as_deref()
+                    .and_then(|u| classify(u).ok())
+                    .map(|k| k.label()),
                 evidence_url: r.evidence_url,
                 note: r.note,
                 created_at: r.created_at,
@@ -188,10 +197,17 @@ pub async fn progress_page(
             }
         })
         .collect();
-    let next_step = ladder.iter().find(|s| s.record.is_none()).map(|s| s.slug.clone());
+    let next_step = ladder
+        .iter()
+        .find(|s| s.record.is_none())
+        .map(|s| s.slug.clone());
     let verified = ladder
         .iter()
-        .filter(|s| s.record.as_ref().is_some_and(|r| r.state == MilestoneState::Verified))
+        .filter(|s| {
+            s.record
+                .as_ref()
+                .is_some_and(|r| r.state == MilestoneState::Verified)
+        })
         .count();
 
     let mut replies_of: HashMap<i32, Vec<(i32, CommentView)>> = HashMap::new();
@@ -227,7 +243,11 @@ pub async fn progress_page(
 
     Ok(ProgressPage {
         newcomer_id: newcomer,
-        name: person.name.clone().filter(|n| !n.trim().is_empty()).unwrap_or_else(|| person.github_login.clone()),
+        name: person
+            .name
+            .clone()
+            .filter(|n| !n.trim().is_empty())
+            .unwrap_or_else(|| person.github_login.clone()),
         login: person.github_login,
         may_review: access.may_review(),
         access,

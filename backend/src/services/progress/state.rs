@@ -15,7 +15,7 @@ use crate::db::{
     check_in_replies, check_ins, events, mentorships, milestones, newcomer_profiles,
     progress_events, user_roles, users,
 };
-use crate::domain::progress::{ProgressPolicy, StateFacts, Standing, derive};
+use crate::domain::progress::{ProgressPolicy, Standing, StateFacts, derive};
 use crate::domain::roles::NewcomerStatus;
 use crate::services::ServiceResult;
 
@@ -132,12 +132,16 @@ pub async fn progress_of(
         .expr(Expr::val(1))
         .from(check_in_replies::Entity)
         .and_where(
-            Expr::col((check_in_replies::Entity, check_in_replies::Column::CheckInId))
-                .equals((check_ins::Entity, check_ins::Column::Id)),
+            Expr::col((
+                check_in_replies::Entity,
+                check_in_replies::Column::CheckInId,
+            ))
+            .equals((check_ins::Entity, check_ins::Column::Id)),
         )
         .and_where(
-            Expr::col((check_in_replies::Entity, check_in_replies::Column::AuthorId))
-                .ne(Expr::col((check_ins::Entity, check_ins::Column::NewcomerId))),
+            Expr::col((check_in_replies::Entity, check_in_replies::Column::AuthorId)).ne(
+                Expr::col((check_ins::Entity, check_ins::Column::NewcomerId)),
+            ),
         )
         .to_owned();
     let unanswered = waiting(
@@ -206,7 +210,11 @@ pub async fn progress_of(
             let last_activity = Ord::max(active.get(&id).copied().unwrap_or(joined_at), joined_at);
             let review = to_review.get(&id).copied();
             let reply = unanswered.get(&id).copied();
-            let waiting_since = [review, reply].into_iter().flatten().map(|(at, _)| at).min();
+            let waiting_since = [review, reply]
+                .into_iter()
+                .flatten()
+                .map(|(at, _)| at)
+                .min();
             let facts = StateFacts {
                 status: status.get(&id).copied().unwrap_or(NewcomerStatus::Active),
                 merged: merged.contains(&id),
@@ -230,9 +238,7 @@ pub async fn progress_of(
 }
 
 /// Per newcomer: since when something waits, and how many things.
-fn waiting(
-    rows: Vec<(i32, Option<DateTime<Utc>>, i64)>,
-) -> HashMap<i32, (DateTime<Utc>, i64)> {
+fn waiting(rows: Vec<(i32, Option<DateTime<Utc>>, i64)>) -> HashMap<i32, (DateTime<Utc>, i64)> {
     rows.into_iter()
         .filter_map(|(id, since, n)| Some((id, (since?, n))))
         .collect()
