@@ -3,6 +3,7 @@
 
 pub mod catalog;
 pub mod claims;
+pub mod cohort;
 pub mod email;
 pub mod enums;
 pub mod events;

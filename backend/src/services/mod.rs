@@ -13,6 +13,7 @@ pub mod events;
 pub mod mentorships;
 pub mod pool;
 pub mod profiles;
+pub mod programme;
 pub mod progress;
 pub mod queue;
 pub mod roles;

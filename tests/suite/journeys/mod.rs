@@ -8,6 +8,7 @@ mod newcomer_signup;
 mod organizer_catalog;
 mod organizer_round;
 mod page_checks;
+mod progress;
 mod task_claim;
 mod task_offer;
 

@@ -18,6 +18,7 @@ use crate::db::{
 use crate::domain::progress::{ProgressPolicy, Standing, StateFacts, derive};
 use crate::domain::roles::NewcomerStatus;
 use crate::services::ServiceResult;
+use crate::services::programme::ProgrammeFilter;
 
 /// Whose progress to read.
 #[derive(Debug, Clone)]
@@ -28,6 +29,8 @@ pub enum Scope {
     MenteesOf(i32),
     /// Everyone with the newcomer role.
     AllNewcomers,
+    /// The newcomers a programme filter keeps (cohort, area, mentor).
+    Programme(ProgrammeFilter),
 }
 
 impl Scope {
@@ -49,6 +52,7 @@ impl Scope {
                 .from(user_roles::Entity)
                 .and_where(user_roles::Column::Role.eq(Role::Newcomer))
                 .to_owned(),
+            Scope::Programme(filter) => filter.newcomer_ids(),
         }
     }
 }
