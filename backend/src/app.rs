@@ -98,7 +98,13 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         config.session_max_age(),
     )));
     // Each instance runs one worker; the queue keeps several instances from running a job twice.
-    let worker = jobs::Worker::new(db.clone(), jobs::standard(config.claims()), worker_name());
+    // The hourly pass that drafts progress reports keeps itself going; each start queues one in case it stopped.
+    crate::services::reports::schedule_next_pass(&db, chrono::Utc::now()).await?;
+    let worker = jobs::Worker::new(
+        db.clone(),
+        jobs::standard(config.claims(), config.reports()),
+        worker_name(),
+    );
     tokio::spawn(worker.run_forever(std::time::Duration::from_secs(config.job_poll_secs)));
     let router = web::router(AppState::new(db, config));
     // The peer address keys the sign-in rate limit.

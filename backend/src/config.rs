@@ -230,6 +230,14 @@ pub struct Config {
     /// Days between a newcomer's check-ins.
     #[arg(long, env = "ONRAMP_CHECK_IN_DAYS", default_value_t = 7, value_parser = clap::value_parser!(u32).range(1..=90))]
     pub check_in_days: u32,
+
+    /// Days in each mentorship's reporting period.
+    #[arg(long, env = "ONRAMP_REPORT_PERIOD_DAYS", default_value_t = 28, value_parser = clap::value_parser!(u32).range(1..=365))]
+    pub report_period_days: u32,
+
+    /// Days after a period's end by which the mentor's report is due.
+    #[arg(long, env = "ONRAMP_REPORT_DUE_DAYS", default_value_t = 7, value_parser = clap::value_parser!(u32).range(0..=90))]
+    pub report_due_days: u32,
 }
 
 impl Config {
@@ -290,6 +298,13 @@ impl Config {
         crate::domain::progress::ProgressPolicy {
             stalled_days: self.stalled_days,
             check_in_days: self.check_in_days,
+        }
+    }
+
+    pub fn reports(&self) -> crate::domain::reports::ReportPolicy {
+        crate::domain::reports::ReportPolicy {
+            period_days: self.report_period_days,
+            due_days: self.report_due_days,
         }
     }
 

@@ -42,6 +42,7 @@ const TABLES: &[&str] = &[
     "events",
     "jobs",
     "progress_comments",
+    "progress_reports",
 ];
 
 const PARTIAL_INDEXES: &[(&str, &str)] = &[

@@ -135,6 +135,7 @@ pub mod organizer_logins;
 pub mod prelude;
 pub mod progress_comments;
 pub mod progress_events;
+pub mod progress_reports;
 pub mod round_proposals;
 pub mod sessions;
 pub mod task_offers;

@@ -12,6 +12,7 @@ pub use super::newcomer_profiles::Entity as NewcomerProfiles;
 pub use super::notification_settings::Entity as NotificationSettings;
 pub use super::progress_comments::Entity as ProgressComments;
 pub use super::progress_events::Entity as ProgressEvents;
+pub use super::progress_reports::Entity as ProgressReports;
 pub use super::round_proposals::Entity as RoundProposals;
 pub use super::sessions::Entity as Sessions;
 pub use super::task_prerequisites::Entity as TaskPrerequisites;

@@ -58,6 +58,8 @@ fn enum_spellings_agree() {
         events::EventKind,
         jobs::JobState,
         progress_events::MilestoneState,
+        progress_reports::ReportState,
+        progress_reports::Assessment,
     );
 }
 
@@ -372,9 +374,33 @@ async fn round_trip(db: &DatabaseConnection) {
             accepted_at: Set(None),
             ended_at: Set(None),
             ended_reason: Set(None),
-            origin: Set(mentorships::MentorshipOrigin::Request),
+            origin: Set(mentorships::MentorshipOrigin::Organizer),
             request_message: Set(Some("Could you mentor me?".into())),
             response_message: Set(None),
+        },
+    )
+    .await;
+    put(
+        db,
+        progress_reports::ActiveModel {
+            id: NotSet,
+            mentorship_id: Set(mentorship.id),
+            newcomer_id: Set(ann.id),
+            mentor_id: Set(bob.id),
+            period_start: Set(at(1)),
+            period_end: Set(at(12)),
+            due_at: Set(at(13)),
+            draft: Set("{}".into()),
+            state: Set(progress_reports::ReportState::Reviewed),
+            assessment: Set(Some(progress_reports::Assessment::NeedsHelp)),
+            mentor_comment: Set(Some("slow week".into())),
+            submitted_at: Set(Some(at(12))),
+            newcomer_view: Set(Some("busy".into())),
+            newcomer_view_at: Set(Some(at(12))),
+            reviewed_by: Set(Some(bob.id)),
+            reviewed_at: Set(Some(at(13))),
+            review_note: Set(Some("ok".into())),
+            created_at: Set(at(12)),
         },
     )
     .await;

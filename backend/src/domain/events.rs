@@ -43,6 +43,8 @@ domain_enum! {
         CheckedIn = "checked_in",
         /// Someone replied to a check-in.
         CheckInReplied = "check_in_replied",
+        /// An organizer paused the newcomer (from a progress report), with a reason.
+        Paused = "paused",
     }
 }
 
@@ -71,6 +73,7 @@ impl EventKind {
             EventKind::MilestoneAnswered => "answered the question on the milestone",
             EventKind::CheckedIn => "checked in",
             EventKind::CheckInReplied => "replied to a check-in",
+            EventKind::Paused => "paused the newcomer",
         }
     }
 }

@@ -27,5 +27,7 @@ domain_enum! {
         Request = "request",
         /// The mentor claimed the newcomer from their queue; it starts at once.
         Queue = "queue",
+        /// An organizer assigned the mentor (reassigning from a progress report); it starts at once.
+        Organizer = "organizer",
     }
 }

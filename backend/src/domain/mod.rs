@@ -15,6 +15,7 @@ pub mod matching;
 pub mod mentorship;
 pub mod people;
 pub mod profile;
+pub mod reports;
 pub mod progress;
 pub mod roles;
 pub mod rounds;

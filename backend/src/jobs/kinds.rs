@@ -4,8 +4,10 @@ use serde::Deserialize;
 
 use super::{JobContext, Registry};
 use crate::domain::claims::ClaimPolicy;
+use crate::domain::reports::ReportPolicy;
 use crate::services::claims::{self, CLAIM_EXPIRE_JOB, CLAIM_WARN_JOB, ExpiryStep};
 use crate::services::queue::Outcome;
+use crate::services::reports::{self, REPORTS_JOB};
 
 #[derive(Deserialize)]
 struct ClaimJob {
@@ -13,8 +15,9 @@ struct ClaimJob {
 }
 
 /// The handlers of every kind of job the service queues.
-pub fn standard(policy: ClaimPolicy) -> Registry {
+pub fn standard(policy: ClaimPolicy, report_policy: ReportPolicy) -> Registry {
     Registry::default()
+        .on(REPORTS_JOB, move |ctx| report_pass(ctx, report_policy))
         .on(CLAIM_WARN_JOB, move |ctx| {
             claim_step(ctx, policy, ExpiryStep::Warn)
         })
@@ -32,5 +35,21 @@ async fn claim_step(ctx: JobContext, policy: ClaimPolicy, step: ExpiryStep) -> O
         Ok(Some(later)) => Outcome::RunAgainAt(later),
         Ok(None) => Outcome::Done,
         Err(err) => Outcome::Failed(format!("{err:#}")),
+    }
+}
+
+/// Draft the reports now due, then queue the next hourly pass (a failed pass is retried by the queue, and the
+/// next start of the service queues a pass again).
+async fn report_pass(ctx: JobContext, policy: ReportPolicy) -> Outcome {
+    let drafted = match reports::draft_due_reports(&ctx.db, &policy, ctx.now).await {
+        Ok(n) => n,
+        Err(err) => return Outcome::Failed(format!("{err:#}")),
+    };
+    if drafted > 0 {
+        tracing::info!(drafted, "progress reports drafted");
+    }
+    match reports::schedule_next_pass(&ctx.db, ctx.now).await {
+        Ok(()) => Outcome::Done,
+        Err(err) => Outcome::Failed(format!("queueing the next pass: {err:#}")),
     }
 }

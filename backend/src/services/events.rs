@@ -120,6 +120,8 @@ pub struct TimelineEntry {
     pub evidence_url: Option<String>,
     /// The milestone's title, for milestone events.
     pub milestone: Option<String>,
+    /// What a check-in said blocked the newcomer.
+    pub blockers: Option<String>,
 }
 
 /// The events on `person`'s timeline (as the newcomer or as the other party), newest first.
@@ -132,6 +134,23 @@ pub async fn timeline(
         .add(events::Column::PersonId.eq(person))
         .add(events::Column::OtherId.eq(person));
     entries_where(db, theirs, limit).await
+}
+
+/// The events on `person`'s own timeline (as the newcomer) from `start` up to `end`, oldest first: what a
+/// progress report's period held.
+pub async fn timeline_between(
+    db: &impl ConnectionTrait,
+    person: i32,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+) -> ServiceResult<Vec<TimelineEntry>> {
+    let within = Condition::all()
+        .add(events::Column::PersonId.eq(person))
+        .add(events::Column::At.gte(start))
+        .add(events::Column::At.lt(end));
+    let mut entries = entries_where(db, within, 2000).await?;
+    entries.reverse();
+    Ok(entries)
 }
 
 /// The history of one claim, newest first.
@@ -182,6 +201,7 @@ async fn entries_where(
                 reason: text("reason").or_else(|| text("message")),
                 evidence_url: text("evidence_url"),
                 milestone: text("milestone"),
+                blockers: text("blockers"),
             }
         })
         .collect())

@@ -16,6 +16,7 @@ pub mod profiles;
 pub mod programme;
 pub mod progress;
 pub mod queue;
+pub mod reports;
 pub mod roles;
 pub mod rounds;
 pub mod signin;

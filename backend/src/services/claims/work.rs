@@ -86,11 +86,13 @@ async fn end_claim(
     Ok(())
 }
 
-/// The newcomer's mentor gives the claim more time, once, with a reason. Returns the new expiry.
+/// The newcomer's mentor, or an organizer (`as_organizer`, checked by the caller; acting from a progress report),
+/// gives the claim more time, once, with a reason. Returns the new expiry.
 pub async fn extend(
     db: &DatabaseConnection,
     claim_id: i32,
     mentor: i32,
+    as_organizer: bool,
     reason: &str,
     policy: &ClaimPolicy,
     now: DateTime<Utc>,
@@ -98,8 +100,9 @@ pub async fn extend(
     let reason = required_text(reason, "a reason for the extension")?;
     let txn = begin_write(db).await?;
     let claim = find(&txn, claim_id).await?;
-    // Only the newcomer's current mentor sees the claim at all.
-    if mentor_of(&txn, claim.newcomer_id).await? != Some(mentor) {
+    // Only the newcomer's current mentor (and organizers) see the claim at all.
+    let their_mentor = mentor_of(&txn, claim.newcomer_id).await?;
+    if !as_organizer && their_mentor != Some(mentor) {
         return Err(ServiceError::NotFound);
     }
     if let Some(why) = claim.facts().cannot_extend() {
@@ -131,7 +134,7 @@ pub async fn extend(
     };
     schedule_expiry(&txn, &extended, policy, now).await?;
     let event = NewEvent::new(EventKind::Extended, Some(mentor), claim.newcomer_id)
-        .other(Some(mentor))
+        .other(their_mentor)
         .task(claim.task_id)
         .claim(claim.id)
         .details(json!({ "reason": reason, "expires_at": expires_at }));

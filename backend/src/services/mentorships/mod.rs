@@ -1,6 +1,7 @@
 //! Mentorships as mentors handle them: answering proposals, the proposals waiting for an answer, and the
 //! mentor's desk (those proposals and the active mentees, each with what a mentor wants to know of them).
 
+mod assign;
 mod desk;
 mod newcomer;
 mod pending;
@@ -8,6 +9,7 @@ mod queue;
 mod request;
 mod respond;
 
+pub use assign::assign_mentor;
 pub use desk::{ActiveMentee, MenteeDetails, MentorDesk, ProposalCard, mentor_desk};
 pub use newcomer::{MentorshipRow, MyMentorship, mentorship_of_newcomer, open_mentorships};
 pub use pending::{PendingProposal, pending_proposals};

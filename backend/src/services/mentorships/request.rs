@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 use serde_json::json;
 
 use super::queue::insert_open;
@@ -105,18 +105,31 @@ pub async fn end_mentorship(
     if !(as_organizer || actor == m.newcomer_id || actor == m.mentor_id) {
         return Err(ServiceError::NotFound);
     }
+    end_in(&txn, &m, actor, &reason, now).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// End `m` in the caller's transaction, with its event and audit row; Conflict when it has already ended.
+pub(super) async fn end_in(
+    txn: &impl ConnectionTrait,
+    m: &mentorships::Model,
+    actor: i32,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> ServiceResult<()> {
     let ended = mentorships::Entity::update_many()
         .col_expr(
             mentorships::Column::State,
             Expr::val(MentorshipState::Ended.as_str()),
         )
         .col_expr(mentorships::Column::EndedAt, Expr::val(now))
-        .col_expr(mentorships::Column::EndedReason, Expr::val(reason.as_str()))
+        .col_expr(mentorships::Column::EndedReason, Expr::val(reason))
         .filter(mentorships::Column::Id.eq(m.id))
         .filter(
             mentorships::Column::State.is_in([MentorshipState::Active, MentorshipState::Proposed]),
         )
-        .exec(&txn)
+        .exec(txn)
         .await?;
     if ended.rows_affected == 0 {
         return Err(ServiceError::Conflict(
@@ -127,10 +140,10 @@ pub async fn end_mentorship(
         .other(Some(m.mentor_id))
         .mentorship(m.id)
         .details(json!({ "reason": reason }))
-        .record(&txn, now)
+        .record(txn, now)
         .await?;
     audit::record(
-        &txn,
+        txn,
         Some(actor),
         "mentorship.end",
         format!("mentorship:{}", m.id),
@@ -138,6 +151,5 @@ pub async fn end_mentorship(
         now,
     )
     .await?;
-    txn.commit().await?;
     Ok(())
 }
