@@ -96,13 +96,9 @@ impl MigrationTrait for Migration {
                     .col(timestamp_with_time_zone(ProgressReports::DueAt))
                     // JSON: what the period's milestones, check-ins and claims were, when the report was drafted.
                     .col(text(ProgressReports::Draft))
-                    .col(
-                        text(ProgressReports::State).check(Expr::col(ProgressReports::State).is_in([
-                            "draft",
-                            "submitted",
-                            "reviewed",
-                        ])),
-                    )
+                    .col(text(ProgressReports::State).check(
+                        Expr::col(ProgressReports::State).is_in(["draft", "submitted", "reviewed"]),
+                    ))
                     .col(text_null(ProgressReports::Assessment).check(
                         Expr::col(ProgressReports::Assessment).is_in([
                             "on_track",
@@ -113,7 +109,9 @@ impl MigrationTrait for Migration {
                     .col(text_null(ProgressReports::MentorComment))
                     .col(timestamp_with_time_zone_null(ProgressReports::SubmittedAt))
                     .col(text_null(ProgressReports::NewcomerView))
-                    .col(timestamp_with_time_zone_null(ProgressReports::NewcomerViewAt))
+                    .col(timestamp_with_time_zone_null(
+                        ProgressReports::NewcomerViewAt,
+                    ))
                     .col(integer_null(ProgressReports::ReviewedBy))
                     .col(timestamp_with_time_zone_null(ProgressReports::ReviewedAt))
                     .col(text_null(ProgressReports::ReviewNote))
@@ -162,7 +160,10 @@ impl MigrationTrait for Migration {
             )
             .await?;
         for (name, col) in [
-            ("idx_progress_reports_newcomer_id", ProgressReports::NewcomerId),
+            (
+                "idx_progress_reports_newcomer_id",
+                ProgressReports::NewcomerId,
+            ),
             ("idx_progress_reports_state", ProgressReports::State),
         ] {
             manager
@@ -209,7 +210,9 @@ impl MigrationTrait for Migration {
         // Going back, an organizer's assignment counts as a mentor's claim, the nearest of the old values.
         manager
             .get_connection()
-            .execute_unprepared("UPDATE mentorships SET origin = 'queue' WHERE origin = 'organizer'")
+            .execute_unprepared(
+                "UPDATE mentorships SET origin = 'queue' WHERE origin = 'organizer'",
+            )
             .await?;
         remake_origin(manager, &["round", "request", "queue"]).await?;
         manager

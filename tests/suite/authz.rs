@@ -39,6 +39,8 @@ enum Subject {
     Record,
     /// `{id}` is the newcomer's check-in.
     CheckIn,
+    /// `{id}` is a progress report on the newcomer, waiting for their mentor (not the matrix's mentor).
+    Report,
 }
 
 struct Entry {
@@ -448,6 +450,89 @@ const MATRIX: &[Entry] = &[
         &[],
         [SignIn, Denied, Denied, Status(200), Denied],
     ),
+    // A report on the newcomer, drafted for their mentor, who is not the matrix's mentor.
+    on(
+        Subject::Report,
+        entry(
+            "GET",
+            "/reports/{id}",
+            &[],
+            [SignIn, Status(200), Status(404), Status(404), Status(200)],
+        ),
+    ),
+    // Only the report's own mentor completes it.
+    on(
+        Subject::Report,
+        entry(
+            "POST",
+            "/reports/{id}/submit",
+            &[("assessment", "on_track"), ("comment", "Good")],
+            [SignIn, Status(404), Status(404), Status(404), Status(404)],
+        ),
+    ),
+    on(
+        Subject::Report,
+        entry(
+            "POST",
+            "/reports/{id}/view",
+            &[("view", "A good month")],
+            [SignIn, Status(303), Status(404), Denied, Denied],
+        ),
+    ),
+    // The mentor has not submitted it: the organizer is told so (409).
+    on(
+        Subject::Report,
+        entry(
+            "POST",
+            "/reports/{id}/review",
+            &[("note", "Fine")],
+            [SignIn, Denied, Denied, Denied, Status(409)],
+        ),
+    ),
+    on(
+        Subject::Report,
+        entry(
+            "POST",
+            "/reports/{id}/pause",
+            &[("reason", "Exams")],
+            [SignIn, Denied, Denied, Denied, Status(303)],
+        ),
+    ),
+    // The newcomer holds no task: there is no claim to extend or end (409).
+    on(
+        Subject::Report,
+        entry(
+            "POST",
+            "/reports/{id}/extend-claim",
+            &[("reason", "Exams")],
+            [SignIn, Denied, Denied, Denied, Status(409)],
+        ),
+    ),
+    on(
+        Subject::Report,
+        entry(
+            "POST",
+            "/reports/{id}/release-claim",
+            &[("reason", "Quiet")],
+            [SignIn, Denied, Denied, Denied, Status(409)],
+        ),
+    ),
+    // Nobody has this login: the organizer gets the form back with the message.
+    on(
+        Subject::Report,
+        entry(
+            "POST",
+            "/reports/{id}/reassign",
+            &[("mentor", "nobody-at-all"), ("reason", "A better fit")],
+            [SignIn, Denied, Denied, Denied, Status(422)],
+        ),
+    ),
+    entry(
+        "GET",
+        "/organizer/reports",
+        &[],
+        [SignIn, Denied, Denied, Denied, Status(200)],
+    ),
     entry("GET", "/static/{*path}", &[], all(Status(200))),
     entry("GET", "/healthz", &[], all(Status(200))),
 ];
@@ -572,6 +657,16 @@ async fn every_visitor_gets_what_the_matrix_says() {
                 slug: "toolchain-ready".into(),
                 newcomer_login: format!("newcomer-{n}"),
             },
+            Subject::Report => {
+                let mentor = factory::mentor(&app, &format!("reporter-{n}"))
+                    .create()
+                    .await;
+                Ids {
+                    id: factory::report(&app, newcomer_id, mentor.id).await,
+                    slug: slug.clone(),
+                    newcomer_login: format!("newcomer-{n}"),
+                }
+            }
             Subject::CheckIn => Ids {
                 id: factory::check_in(&app, newcomer_id, "Read Documentation/rust", "").await,
                 slug: slug.clone(),

@@ -134,7 +134,10 @@ mod tests {
         );
         // Once the first has its report, the next pass looks from its end.
         assert!(policy.ended_periods(day(0), day(28), day(40)).is_empty());
-        assert_eq!(policy.ended_periods(day(0), day(28), day(56))[0].start, day(28));
+        assert_eq!(
+            policy.ended_periods(day(0), day(28), day(56))[0].start,
+            day(28)
+        );
         // A long outage drafts the latest few, not every period since.
         let caught_up = policy.ended_periods(day(0), day(0), day(28 * 10 + 1));
         assert_eq!(caught_up.len(), MAX_PERIODS_AT_ONCE);

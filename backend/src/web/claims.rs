@@ -177,9 +177,17 @@ pub async fn extend(
     Form(form): Form<Reason>,
 ) -> AppResult<Response> {
     let policy = state.config.claims();
-    let result = claims::extend(&state.db, id, user.id, false, &form.reason, &policy, Utc::now())
-        .await
-        .map(|_| ());
+    let result = claims::extend(
+        &state.db,
+        id,
+        user.id,
+        false,
+        &form.reason,
+        &policy,
+        Utc::now(),
+    )
+    .await
+    .map(|_| ());
     after(
         &state,
         user,

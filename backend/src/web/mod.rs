@@ -20,6 +20,7 @@ pub mod profile;
 pub mod progress;
 pub mod public;
 pub mod rate_limit;
+pub mod reports;
 pub mod security;
 pub mod timeline;
 
@@ -76,6 +77,15 @@ fn table() -> RouteTable {
         .post("/check-ins/{id}/reply", progress::reply)
         .get("/people/{id}/progress", progress::person_progress)
         .get("/mentor/mentees", progress::mentees)
+        .get("/reports/{id}", reports::report_page)
+        .post("/reports/{id}/submit", reports::submit)
+        .post("/reports/{id}/view", reports::add_view)
+        .post("/reports/{id}/review", reports::review)
+        .post("/reports/{id}/pause", reports::pause)
+        .post("/reports/{id}/extend-claim", reports::extend_claim)
+        .post("/reports/{id}/release-claim", reports::release_claim)
+        .post("/reports/{id}/reassign", reports::reassign)
+        .get("/organizer/reports", reports::review_queue)
         .get("/timeline", timeline::my_timeline)
         .get("/organizer/people/{id}/timeline", timeline::person_timeline)
         .get("/signin", auth::signin_page)

@@ -24,6 +24,63 @@ pub fn render(
     Ok(Html(state.templates.render(template, full)?))
 }
 
+/// One form, of a page that has several, sent back with the messages beside its fields and what was typed: the
+/// page renders again with `failed_form` (the form's key), `errors` and `typed` in its context.
+pub struct FailedForm {
+    pub key: String,
+    pub errors: crate::domain::profile::FieldErrors,
+    pub typed: serde_json::Value,
+}
+
+impl FailedForm {
+    pub fn new(
+        key: impl Into<String>,
+        errors: crate::domain::profile::FieldErrors,
+        typed: impl serde::Serialize,
+    ) -> Self {
+        FailedForm {
+            key: key.into(),
+            errors,
+            typed: serde_json::to_value(typed).unwrap_or_default(),
+        }
+    }
+
+    /// The context keys a template reads; empty ones when no form failed.
+    pub fn context(failed: Option<&FailedForm>) -> Value {
+        match failed {
+            Some(f) => minijinja::context! {
+                failed_form => f.key.clone(),
+                errors => Serde(&f.errors.0),
+                typed => Serde(&f.typed),
+            },
+            None => minijinja::context! {
+                failed_form => "",
+                errors => Serde(&serde_json::json!({})),
+                typed => Serde(&serde_json::json!({})),
+            },
+        }
+    }
+}
+
+/// After a form: a redirect to `to`, or the page rendered again with the failed form (422).
+pub async fn after_form<Fut>(
+    outcome: Result<(), FailedForm>,
+    to: String,
+    again: impl FnOnce(FailedForm) -> Fut,
+) -> AppResult<axum::response::Response>
+where
+    Fut: std::future::Future<Output = AppResult<Html<String>>>,
+{
+    use axum::response::IntoResponse;
+    match outcome {
+        Ok(()) => Ok(axum::response::Redirect::to(&to).into_response()),
+        Err(failed) => {
+            let page = again(failed).await?;
+            Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+    }
+}
+
 /// A `next` parameter only ever leads to a path on this site: anything else becomes `fallback`.
 pub fn safe_next<'a>(next: Option<&'a str>, fallback: &'a str) -> &'a str {
     match next {

@@ -2,8 +2,7 @@
 //! organizers' view at /people/{id}/progress), the forms on it, and a mentor's list of mentees.
 
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{Html, Response};
 use chrono::Utc;
 use minijinja::context;
 use minijinja::value::Serde;
@@ -15,11 +14,12 @@ use crate::domain::enums::{Choice, domain_enum};
 use crate::domain::profile::FieldErrors;
 use crate::domain::roles::Role;
 use crate::services::progress::{self, CheckInForm, Looker, RecordForm};
+use crate::services::reports;
 use crate::services::users::UserWithRoles;
 use crate::web::error::AppResult;
 use crate::web::extract::{CurrentUser, Mentor, Newcomer, Viewer};
 use crate::web::form::Form;
-use crate::web::page::render;
+use crate::web::page::{FailedForm, after_form, render};
 
 domain_enum! {
     /// What just happened, for the notice at the top of the progress page.
@@ -76,7 +76,7 @@ async fn progress_view(
     user: UserWithRoles,
     newcomer: i32,
     notice: Option<ProgressNotice>,
-    failed: Option<(String, FieldErrors, Value)>,
+    failed: Option<FailedForm>,
 ) -> AppResult<Html<String>> {
     let page = progress::progress_page(
         &state.db,
@@ -86,10 +86,6 @@ async fn progress_view(
         Utc::now(),
     )
     .await?;
-    let (form, errors, typed) = match failed {
-        Some((form, errors, typed)) => (form, errors.0, typed),
-        None => (String::new(), Default::default(), json!({})),
-    };
     render(
         state,
         &Viewer(Some(user)),
@@ -97,9 +93,7 @@ async fn progress_view(
         context! {
             page => Serde(&page),
             notice => notice.map(ProgressNotice::text),
-            failed_form => form,
-            errors => Serde(&errors),
-            typed => Serde(&typed),
+            ..FailedForm::context(failed.as_ref())
         },
     )
 }
@@ -114,18 +108,12 @@ async fn after(
     notice: ProgressNotice,
     anchor: &str,
 ) -> AppResult<Response> {
-    match outcome {
-        Ok(()) => Ok(Redirect::to(&format!(
-            "{}?did={notice}#{anchor}",
-            page_url(user.id, newcomer)
-        ))
-        .into_response()),
-        Err(errors) => {
-            let failed = Some((form.0.to_owned(), errors, form.1));
-            let page = progress_view(state, user, newcomer, None, failed).await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
-        }
-    }
+    let to = format!("{}?did={notice}#{anchor}", page_url(user.id, newcomer));
+    let outcome = outcome.map_err(|errors| FailedForm::new(form.0, errors, form.1));
+    after_form(outcome, to, |failed| {
+        progress_view(state, user, newcomer, None, Some(failed))
+    })
+    .await
 }
 
 /// The newcomer's own progress.
@@ -315,12 +303,13 @@ pub async fn mentees(
     State(state): State<AppState>,
     Mentor(user): Mentor,
 ) -> AppResult<Html<String>> {
-    let rows =
-        progress::mentees_of(&state.db, user.id, &state.config.progress(), Utc::now()).await?;
+    let now = Utc::now();
+    let rows = progress::mentees_of(&state.db, user.id, &state.config.progress(), now).await?;
+    let due = reports::reports_due_for_mentor(&state.db, user.id, now).await?;
     render(
         &state,
         &Viewer(Some(user)),
         "mentor/mentees.html",
-        context! { mentees => Serde(&rows) },
+        context! { mentees => Serde(&rows), reports => Serde(&due) },
     )
 }

@@ -476,3 +476,21 @@ pub async fn check_in(app: &TestApp, newcomer: i32, body: &str, blockers: &str) 
     .expect("check in")
     .expect("a valid check-in")
 }
+
+/// A progress report waiting for `mentor`: `mentor` claims `newcomer` from their queue, the mentorship is made
+/// a period old, and the reports job's pass drafts the report. Returns its id.
+pub async fn report(app: &TestApp, newcomer: i32, mentor: i32) -> i32 {
+    claimed_from_queue(app, mentor, newcomer).await;
+    let days = i64::from(app.state.config.reports().period_days) + 1;
+    super::time_passes::mentorship_began_days_ago(app, newcomer, days).await;
+    onramp::services::reports::draft_due_reports(&app.db, &app.state.config.reports(), Utc::now())
+        .await
+        .expect("draft the due reports");
+    onramp::db::progress_reports::Entity::find()
+        .filter(onramp::db::progress_reports::Column::NewcomerId.eq(newcomer))
+        .one(&app.db)
+        .await
+        .expect("read the report")
+        .expect("a report was drafted")
+        .id
+}

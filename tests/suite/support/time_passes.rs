@@ -69,3 +69,21 @@ pub async fn signed_up_days_ago(app: &TestApp, id: i32, days: i64) {
     am.created_at = Set(Utc::now() - Duration::days(days));
     am.update(&app.db).await.expect("age the sign-up");
 }
+
+/// The active mentorship of `newcomer` began `days` ago (it is `accepted_at` that its report periods count
+/// from; no service moves it).
+pub async fn mentorship_began_days_ago(app: &TestApp, newcomer: i32, days: i64) {
+    use onramp::db::mentorships;
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let m = mentorships::Entity::find()
+        .filter(mentorships::Column::NewcomerId.eq(newcomer))
+        .filter(mentorships::Column::State.eq(mentorships::MentorshipState::Active))
+        .one(&app.db)
+        .await
+        .expect("read the mentorship")
+        .expect("an active mentorship");
+    let mut am = m.into_active_model();
+    am.accepted_at = Set(Some(Utc::now() - Duration::days(days)));
+    am.proposed_at = Set(Utc::now() - Duration::days(days));
+    am.update(&app.db).await.expect("age the mentorship");
+}

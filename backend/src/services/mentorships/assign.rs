@@ -21,9 +21,15 @@ pub async fn assign_mentor(
     reason: &str,
     now: DateTime<Utc>,
 ) -> ServiceResult<i32> {
-    let reason = text::required(reason, text::MAX_REASON, "a reason, for both mentors and the newcomer")?;
+    let reason = text::required(
+        reason,
+        text::MAX_REASON,
+        "a reason, for both mentors and the newcomer",
+    )?;
     if mentor == newcomer {
-        return Err(ServiceError::Invalid("A newcomer cannot mentor themself.".into()));
+        return Err(ServiceError::Invalid(
+            "A newcomer cannot mentor themself.".into(),
+        ));
     }
     let txn = begin_write(db).await?;
     let login = users::Entity::find_by_id(mentor)
@@ -42,12 +48,16 @@ pub async fn assign_mentor(
     })?;
     let open = mentorships::Entity::find()
         .filter(mentorships::Column::NewcomerId.eq(newcomer))
-        .filter(mentorships::Column::State.is_in([MentorshipState::Active, MentorshipState::Proposed]))
+        .filter(
+            mentorships::Column::State.is_in([MentorshipState::Active, MentorshipState::Proposed]),
+        )
         .one(&txn)
         .await?;
     if let Some(m) = &open {
         if m.mentor_id == mentor && m.state == MentorshipState::Active {
-            return Err(ServiceError::Conflict(format!("{login} already mentors this newcomer.")));
+            return Err(ServiceError::Conflict(format!(
+                "{login} already mentors this newcomer."
+            )));
         }
         end_in(&txn, m, organizer, &reason, now).await?;
     }
@@ -64,7 +74,9 @@ pub async fn assign_mentor(
         ..Default::default()
     };
     let mentorship = insert_open(&txn, row, || {
-        ServiceError::Conflict("This newcomer's mentorship changed a moment ago; reload the page.".into())
+        ServiceError::Conflict(
+            "This newcomer's mentorship changed a moment ago; reload the page.".into(),
+        )
     })
     .await?;
     started(&txn, &mentorship, organizer, "mentorship.assign", now).await?;

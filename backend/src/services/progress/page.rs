@@ -16,6 +16,7 @@ use crate::db::{
 use crate::domain::evidence::{EvidenceRule, classify};
 use crate::domain::progress::ProgressPolicy;
 use crate::services::events::{TimelineEntry, timeline};
+use crate::services::reports::{ReportCard, reports_of_newcomer};
 use crate::services::{ServiceError, ServiceResult};
 
 /// How many check-ins and events the page shows, newest first.
@@ -39,6 +40,8 @@ pub struct ProgressPage {
     /// When the next weekly check-in is due (now, when they have never checked in).
     pub check_in_due: DateTime<Utc>,
     pub history: Vec<TimelineEntry>,
+    /// Their progress reports, newest first.
+    pub reports: Vec<ReportCard>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -259,5 +262,6 @@ pub async fn progress_page(
         check_ins,
         check_in_due,
         history: timeline(db, newcomer, EVENTS_SHOWN).await?,
+        reports: reports_of_newcomer(db, newcomer, now).await?,
     })
 }

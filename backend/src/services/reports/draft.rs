@@ -37,11 +37,15 @@ pub async fn draft(
     for e in timeline_between(db, newcomer, start, end).await? {
         let line = |subject: Option<&String>| DraftLine {
             at: e.at,
-            text: [e.actor.as_deref(), Some(e.sentence), subject.map(String::as_str)]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join(" "),
+            text: [
+                e.actor.as_deref(),
+                Some(e.sentence),
+                subject.map(String::as_str),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" "),
         };
         match e.kind {
             EventKind::MilestoneRecorded

@@ -15,8 +15,14 @@ use sea_orm::{ConnectionTrait, EntityTrait};
 
 pub use draft::{Draft, DraftLine};
 pub use sweep::{REPORTS_JOB, draft_due_reports, schedule_next_pass};
-pub use views::{ReportCard, ReportPage, ReviewQueue, report_page, reports_due_for_mentor, reports_of_newcomer, review_queue};
-pub use work::{add_newcomer_view, pause_newcomer, reassign_mentor, record_action, review_report, submit_report};
+pub use views::{
+    ReportCard, ReportPage, ReviewQueue, report_page, reports_due_for_mentor, reports_of_newcomer,
+    review_queue,
+};
+pub use work::{
+    add_newcomer_view, extend_claim, pause_newcomer, reassign_mentor, record_action, release_claim,
+    review_report, submit_report,
+};
 
 use crate::db::progress_reports;
 use crate::services::progress::{Access, Looker};

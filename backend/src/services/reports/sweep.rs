@@ -6,7 +6,8 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, DurationRound, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect,
+    Set,
 };
 
 use super::draft::draft;
@@ -21,7 +22,10 @@ use crate::services::queue::{self, NewJob};
 pub const REPORTS_JOB: &str = "reports.draft";
 
 /// Queue the pass for the hour after `now` (once per hour, however many instances ask).
-pub async fn schedule_next_pass(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<(), DbErr> {
+pub async fn schedule_next_pass(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
     let hour = now.duration_trunc(Duration::hours(1)).unwrap_or(now) + Duration::hours(1);
     let job = NewJob::new(REPORTS_JOB, serde_json::json!({}), hour)
         .once_for(format!("{REPORTS_JOB}:{}", hour.timestamp()));
@@ -64,7 +68,8 @@ pub async fn draft_due_reports(
                 period_start: Set(period.start),
                 period_end: Set(period.end),
                 due_at: Set(period.due),
-                draft: Set(serde_json::to_string(&content).map_err(crate::services::ServiceError::internal)?),
+                draft: Set(serde_json::to_string(&content)
+                    .map_err(crate::services::ServiceError::internal)?),
                 state: Set(ReportState::Draft),
                 created_at: Set(now),
                 ..Default::default()

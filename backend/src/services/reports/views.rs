@@ -5,7 +5,8 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 use serde::Serialize;
 
@@ -48,7 +49,10 @@ async fn cards(
     rows: Vec<progress_reports::Model>,
     now: DateTime<Utc>,
 ) -> ServiceResult<Vec<ReportCard>> {
-    let ids: Vec<i32> = rows.iter().flat_map(|r| [r.newcomer_id, r.mentor_id]).collect();
+    let ids: Vec<i32> = rows
+        .iter()
+        .flat_map(|r| [r.newcomer_id, r.mentor_id])
+        .collect();
     let logins: HashMap<i32, String> = users::Entity::find()
         .select_only()
         .column(users::Column::Id)
@@ -124,7 +128,8 @@ pub async fn review_queue(
     filter: &ProgrammeFilter,
     now: DateTime<Utc>,
 ) -> ServiceResult<ReviewQueue> {
-    let kept = Condition::all().add(progress_reports::Column::NewcomerId.in_subquery(filter.newcomer_ids()));
+    let kept = Condition::all()
+        .add(progress_reports::Column::NewcomerId.in_subquery(filter.newcomer_ids()));
     let waiting = progress_reports::Entity::find()
         .filter(kept.clone())
         .filter(progress_reports::Column::State.eq(ReportState::Submitted))
@@ -184,7 +189,10 @@ pub async fn report_page(
     let access = access(&row, looker)?;
     let draft: Draft = serde_json::from_str(&row.draft).map_err(ServiceError::internal)?;
     let reviewed_by = match row.reviewed_by {
-        Some(id) => users::Entity::find_by_id(id).one(db).await?.map(|u| u.github_login),
+        Some(id) => users::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .map(|u| u.github_login),
         None => None,
     };
     let progress = progress_of(db, &Scope::Only(vec![row.newcomer_id]), policy, now)
@@ -199,8 +207,13 @@ pub async fn report_page(
     } else {
         Vec::new()
     };
-    let (mentor_comment, newcomer_view, review_note, reviewed_at, newcomer) =
-        (row.mentor_comment.clone(), row.newcomer_view.clone(), row.review_note.clone(), row.reviewed_at, row.newcomer_id);
+    let (mentor_comment, newcomer_view, review_note, reviewed_at, newcomer) = (
+        row.mentor_comment.clone(),
+        row.newcomer_view.clone(),
+        row.review_note.clone(),
+        row.reviewed_at,
+        row.newcomer_id,
+    );
     Ok(ReportPage {
         report: cards(db, vec![row], now).await?.remove(0),
         access,
@@ -259,6 +272,11 @@ async fn mentors_with_room(db: &impl ConnectionTrait) -> ServiceResult<Vec<Mento
         .collect();
     Ok(free
         .into_iter()
-        .filter_map(|(id, free)| Some(MentorChoice { login: logins.get(&id)?.clone(), free }))
+        .filter_map(|(id, free)| {
+            Some(MentorChoice {
+                login: logins.get(&id)?.clone(),
+                free,
+            })
+        })
         .collect())
 }

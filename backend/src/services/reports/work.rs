@@ -37,7 +37,10 @@ pub async fn submit_report(
     let assessment = match assessment.known() {
         Some(a) => Some(a),
         None => {
-            errors.add("assessment", "Choose how the period went: on track, needs help or at risk.");
+            errors.add(
+                "assessment",
+                "Choose how the period went: on track, needs help or at risk.",
+            );
             None
         }
     };
@@ -49,16 +52,27 @@ pub async fn submit_report(
     };
     let txn = begin_write(db).await?;
     let updated = progress_reports::Entity::update_many()
-        .col_expr(progress_reports::Column::State, Expr::val(ReportState::Submitted.as_str()))
-        .col_expr(progress_reports::Column::Assessment, Expr::val(assessment.as_str()))
-        .col_expr(progress_reports::Column::MentorComment, Expr::val(comment.as_str()))
+        .col_expr(
+            progress_reports::Column::State,
+            Expr::val(ReportState::Submitted.as_str()),
+        )
+        .col_expr(
+            progress_reports::Column::Assessment,
+            Expr::val(assessment.as_str()),
+        )
+        .col_expr(
+            progress_reports::Column::MentorComment,
+            Expr::val(comment.as_str()),
+        )
         .col_expr(progress_reports::Column::SubmittedAt, Expr::val(now))
         .filter(progress_reports::Column::Id.eq(report.id))
         .filter(progress_reports::Column::State.eq(ReportState::Draft))
         .exec(&txn)
         .await?;
     if updated.rows_affected == 0 {
-        return Err(ServiceError::Conflict("This report has already been submitted.".into()));
+        return Err(ServiceError::Conflict(
+            "This report has already been submitted.".into(),
+        ));
     }
     audit::record(
         &txn,
@@ -95,7 +109,10 @@ pub async fn add_newcomer_view(
     };
     let txn = begin_write(db).await?;
     let updated = progress_reports::Entity::update_many()
-        .col_expr(progress_reports::Column::NewcomerView, Expr::val(view.as_str()))
+        .col_expr(
+            progress_reports::Column::NewcomerView,
+            Expr::val(view.as_str()),
+        )
         .col_expr(progress_reports::Column::NewcomerViewAt, Expr::val(now))
         .filter(progress_reports::Column::Id.eq(report.id))
         .filter(progress_reports::Column::State.ne(ReportState::Reviewed))
@@ -106,7 +123,15 @@ pub async fn add_newcomer_view(
             "This report has been reviewed; say what you think in a check-in instead.".into(),
         ));
     }
-    audit::record(&txn, Some(newcomer), "report.view", format!("report:{}", report.id), json!({}), now).await?;
+    audit::record(
+        &txn,
+        Some(newcomer),
+        "report.view",
+        format!("report:{}", report.id),
+        json!({}),
+        now,
+    )
+    .await?;
     txn.commit().await?;
     Ok(Ok(()))
 }
@@ -130,10 +155,16 @@ pub async fn review_report(
     };
     let txn = begin_write(db).await?;
     let updated = progress_reports::Entity::update_many()
-        .col_expr(progress_reports::Column::State, Expr::val(ReportState::Reviewed.as_str()))
+        .col_expr(
+            progress_reports::Column::State,
+            Expr::val(ReportState::Reviewed.as_str()),
+        )
         .col_expr(progress_reports::Column::ReviewedBy, Expr::val(organizer))
         .col_expr(progress_reports::Column::ReviewedAt, Expr::val(now))
-        .col_expr(progress_reports::Column::ReviewNote, Expr::val(note.as_str()))
+        .col_expr(
+            progress_reports::Column::ReviewNote,
+            Expr::val(note.as_str()),
+        )
         .filter(progress_reports::Column::Id.eq(report.id))
         .filter(progress_reports::Column::State.eq(ReportState::Submitted))
         .exec(&txn)
@@ -166,17 +197,26 @@ pub async fn pause_newcomer(
     now: DateTime<Utc>,
 ) -> ServiceResult<()> {
     let report = find(db, id).await?;
-    let reason = text::required(reason, MAX_REASON, "a reason for pausing, for the newcomer to read")?;
+    let reason = text::required(
+        reason,
+        MAX_REASON,
+        "a reason for pausing, for the newcomer to read",
+    )?;
     let txn = begin_write(db).await?;
     let updated = newcomer_profiles::Entity::update_many()
-        .col_expr(newcomer_profiles::Column::Status, Expr::val(NewcomerStatus::Paused.as_str()))
+        .col_expr(
+            newcomer_profiles::Column::Status,
+            Expr::val(NewcomerStatus::Paused.as_str()),
+        )
         .col_expr(newcomer_profiles::Column::UpdatedAt, Expr::val(now))
         .filter(newcomer_profiles::Column::UserId.eq(report.newcomer_id))
         .filter(newcomer_profiles::Column::Status.eq(NewcomerStatus::Active))
         .exec(&txn)
         .await?;
     if updated.rows_affected == 0 {
-        return Err(ServiceError::Conflict("This newcomer is not active, so there is nothing to pause.".into()));
+        return Err(ServiceError::Conflict(
+            "This newcomer is not active, so there is nothing to pause.".into(),
+        ));
     }
     let mentor = mentor_of(&txn, report.newcomer_id).await?;
     let event = NewEvent::new(EventKind::Paused, Some(organizer), report.newcomer_id)
@@ -195,13 +235,21 @@ pub async fn record_action(
     action: &str,
     now: DateTime<Utc>,
 ) -> ServiceResult<()> {
-    audit::record(db, Some(organizer), "report.action", format!("report:{id}"), json!({ "action": action }), now)
-        .await?;
+    audit::record(
+        db,
+        Some(organizer),
+        "report.action",
+        format!("report:{id}"),
+        json!({ "action": action }),
+        now,
+    )
+    .await?;
     Ok(())
 }
 
 /// An organizer gives the report's newcomer the mentor with GitHub login `login`, ending the current mentorship
-/// with `reason` (see `mentorships::assign_mentor`).
+/// with `reason` (see `mentorships::assign_mentor`). A mentor who cannot take them comes back as the field's
+/// message.
 pub async fn reassign_mentor(
     db: &DatabaseConnection,
     organizer: i32,
@@ -209,14 +257,91 @@ pub async fn reassign_mentor(
     login: &str,
     reason: &str,
     now: DateTime<Utc>,
-) -> ServiceResult<()> {
+) -> ServiceResult<Result<(), FieldErrors>> {
     let report = find(db, id).await?;
+    let mut errors = FieldErrors::default();
+    if let Err(e) = text::required(
+        reason,
+        MAX_REASON,
+        "a reason, for both mentors and the newcomer",
+    ) {
+        errors.add("reason", e.to_string());
+    }
     let login = login.trim().trim_start_matches('@');
     let mentor = crate::db::users::Entity::find()
         .filter(crate::db::users::Column::GithubLogin.eq(login))
         .one(db)
+        .await?;
+    let Some(mentor) = mentor else {
+        errors.add(
+            "mentor",
+            if login.is_empty() {
+                "Give the new mentor's GitHub login.".to_owned()
+            } else {
+                format!("Nobody signed up as {login:?}; pick a mentor from the list.")
+            },
+        );
+        return Ok(Err(errors));
+    };
+    if !errors.is_empty() {
+        return Ok(Err(errors));
+    }
+    match crate::services::mentorships::assign_mentor(
+        db,
+        organizer,
+        report.newcomer_id,
+        mentor.id,
+        reason,
+        now,
+    )
+    .await
+    {
+        Ok(_) => {}
+        Err(ServiceError::Invalid(msg) | ServiceError::Taken(msg)) => {
+            errors.add("mentor", msg);
+            return Ok(Err(errors));
+        }
+        Err(err) => return Err(err),
+    }
+    record_action(db, organizer, id, "reassign", now).await?;
+    Ok(Ok(()))
+}
+
+/// The report's newcomer's active claim; Conflict when they hold none.
+async fn active_claim(db: &DatabaseConnection, newcomer: i32) -> ServiceResult<i32> {
+    crate::services::claims::claims_of_newcomer(db, newcomer)
         .await?
-        .ok_or_else(|| ServiceError::Invalid(format!("Nobody signed up as {login:?}; pick a mentor from the list.")))?;
-    crate::services::mentorships::assign_mentor(db, organizer, report.newcomer_id, mentor.id, reason, now).await?;
-    record_action(db, organizer, id, "reassign", now).await
+        .into_iter()
+        .find(|c| c.ended_at.is_none())
+        .map(|c| c.id)
+        .ok_or_else(|| ServiceError::Conflict("This newcomer holds no task at the moment.".into()))
+}
+
+/// An organizer gives the newcomer's claim more time from the report (the claim's one extension).
+pub async fn extend_claim(
+    db: &DatabaseConnection,
+    organizer: i32,
+    id: i32,
+    reason: &str,
+    policy: &crate::domain::claims::ClaimPolicy,
+    now: DateTime<Utc>,
+) -> ServiceResult<()> {
+    let report = find(db, id).await?;
+    let claim = active_claim(db, report.newcomer_id).await?;
+    crate::services::claims::extend(db, claim, organizer, true, reason, policy, now).await?;
+    record_action(db, organizer, id, "extend_claim", now).await
+}
+
+/// An organizer ends the newcomer's claim from the report, with a reason the newcomer reads.
+pub async fn release_claim(
+    db: &DatabaseConnection,
+    organizer: i32,
+    id: i32,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> ServiceResult<()> {
+    let report = find(db, id).await?;
+    let claim = active_claim(db, report.newcomer_id).await?;
+    crate::services::claims::force_release(db, claim, organizer, reason, now).await?;
+    record_action(db, organizer, id, "release_claim", now).await
 }
