@@ -17,6 +17,7 @@ mod mentoring;
 mod profiles;
 mod progress;
 mod public_pages;
+mod reports;
 mod roles;
 mod security;
 mod sessions;
