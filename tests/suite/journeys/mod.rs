@@ -9,6 +9,7 @@ mod organizer_catalog;
 mod organizer_round;
 mod page_checks;
 mod progress;
+mod progress_report;
 mod task_claim;
 mod task_offer;
 
