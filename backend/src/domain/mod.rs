@@ -2,6 +2,7 @@
 //! people, profile forms, matching. Most unit tests live here.
 
 pub mod catalog;
+pub mod charts;
 pub mod claims;
 pub mod cohort;
 pub mod email;

@@ -14,6 +14,7 @@ pub mod mentorships;
 pub mod pool;
 pub mod profiles;
 pub mod programme;
+pub mod programme_dashboard;
 pub mod progress;
 pub mod queue;
 pub mod reports;
