@@ -33,8 +33,8 @@ use onramp::db::{audit_log, mentor_profiles, user_roles, users};
 use onramp::domain::matching::score::MatchingConfig;
 use onramp::services::{catalog_import, rounds, synthetic};
 use onramp::{database, web};
-use sea_orm::sea_query::Expr;
 use sea_orm::ExprTrait;
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, Database, DatabaseConnection, EntityTrait,
     QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
@@ -101,11 +101,10 @@ async fn run(backend: &str, url: &str, newcomers: usize, mentors: usize) -> anyh
         .await
         .context("reopen applications")?;
     let organizer = organizer(&db).await.context("organizer")?;
-    let audit_rows = write_audit_log(&db, organizer)
-        .await
-        .context("audit log")?;
+    let audit_rows = write_audit_log(&db, organizer).await.context("audit log")?;
     let cfg = MatchingConfig::default();
-    let round = async || rounds::create_round(&db, organizer, RoundKind::Mentors, &cfg, Utc::now()).await;
+    let round =
+        async || rounds::create_round(&db, organizer, RoundKind::Mentors, &cfg, Utc::now()).await;
     let draft = round().await.context("draft round")?;
     let sent = round().await.context("second round")?;
     rounds::send_round(&db, sent.round_id, organizer, Utc::now())
@@ -135,7 +134,10 @@ async fn run(backend: &str, url: &str, newcomers: usize, mentors: usize) -> anyh
             format!("people, search {searched:?}"),
             format!("/organizer/people?q={searched}"),
         ),
-        ("people, role=mentor".into(), "/organizer/people?role=mentor".into()),
+        (
+            "people, role=mentor".into(),
+            "/organizer/people?role=mentor".into(),
+        ),
         (
             "people, newcomers active in a cohort".into(),
             format!(
@@ -190,7 +192,13 @@ async fn run(backend: &str, url: &str, newcomers: usize, mentors: usize) -> anyh
         times.sort_by(f64::total_cmp);
         let median = (times[RUNS / 2 - 1] + times[RUNS / 2]) / 2.0;
         let p95 = times[(RUNS * 95).div_ceil(100) - 1];
-        rows.push((what.clone(), path.clone(), median, p95, size as f64 / 1024.0));
+        rows.push((
+            what.clone(),
+            path.clone(),
+            median,
+            p95,
+            size as f64 / 1024.0,
+        ));
     }
 
     println!(
@@ -214,7 +222,11 @@ async fn run(backend: &str, url: &str, newcomers: usize, mentors: usize) -> anyh
 }
 
 /// One GET as the signed-in organizer: the status and the uncompressed size of the body.
-async fn get(router: &axum::Router, path: &str, cookie: &str) -> anyhow::Result<(StatusCode, usize)> {
+async fn get(
+    router: &axum::Router,
+    path: &str,
+    cookie: &str,
+) -> anyhow::Result<(StatusCode, usize)> {
     let req = Request::get(path)
         .header(header::COOKIE, cookie)
         .body(Body::empty())?;
@@ -237,7 +249,11 @@ async fn sign_in(router: &axum::Router) -> anyhow::Result<String> {
         .header("sec-fetch-site", "same-origin")
         .body(Body::from("login=bench-organizer"))?;
     let res = router.clone().oneshot(with_peer(req)).await?;
-    anyhow::ensure!(res.status() == StatusCode::SEE_OTHER, "sign-in: {}", res.status());
+    anyhow::ensure!(
+        res.status() == StatusCode::SEE_OTHER,
+        "sign-in: {}",
+        res.status()
+    );
     let cookie = res
         .headers()
         .get(header::SET_COOKIE)
