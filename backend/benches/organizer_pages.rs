@@ -13,7 +13,7 @@
 //!
 //! Run: `cargo bench -p onramp --bench organizer_pages`. It runs on SQLite (a temporary file); with
 //! `ONRAMP_BENCH_DATABASE_URL=postgres://USER@HOST:PORT/DB` it runs again on a fresh database made on that
-//! server (and dropped afterwards). Sizes: ONRAMP_BENCH_NEWCOMERS, ONRAMP_BENCH_MENTORS.
+//! server (and dropped afterwards, unless ONRAMP_BENCH_KEEP=1). Sizes: ONRAMP_BENCH_NEWCOMERS, ONRAMP_BENCH_MENTORS.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -64,9 +64,14 @@ fn main() -> anyhow::Result<()> {
                 let mut url = url::Url::parse(&server)?;
                 url.set_path(&name);
                 let result = run("PostgreSQL", url.as_str(), newcomers, mentors).await;
-                admin
-                    .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                    .await?;
+                // ONRAMP_BENCH_KEEP=1 leaves the database for a look at the query plans.
+                if std::env::var("ONRAMP_BENCH_KEEP").is_ok_and(|v| v == "1") {
+                    println!("kept the database {name}");
+                } else {
+                    admin
+                        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                        .await?;
+                }
                 result?;
             }
             anyhow::Ok(())
