@@ -85,18 +85,19 @@ fn matching(filter: &PeopleFilter) -> Select<users::Entity> {
     q
 }
 
-/// The SQL condition for a state; derived progress states add their own arm here.
+/// The SQL condition for a state. The match is exhaustive on purpose: a new state (a derived progress state such
+/// as "stalled") does not compile until it says here which people it is.
 fn state_condition(state: PersonState) -> sea_orm::Condition {
-    match state.newcomer_status() {
-        Some(status) => newcomer_profiles::Column::Status
-            .eq(status)
+    match state {
+        PersonState::Active
+        | PersonState::Paused
+        | PersonState::Graduated
+        | PersonState::Withdrawn => newcomer_profiles::Column::Status
+            .eq(state.newcomer_status().expect("a newcomer status"))
             .into_condition(),
-        None => match state {
-            PersonState::Applied => mentor_profiles::Column::Status
-                .eq(MentorStatus::Applied)
-                .into_condition(),
-            _ => unreachable!("every state that is no newcomer status has its arm"),
-        },
+        PersonState::Applied => mentor_profiles::Column::Status
+            .eq(MentorStatus::Applied)
+            .into_condition(),
     }
 }
 
