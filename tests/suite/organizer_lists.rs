@@ -412,6 +412,10 @@ async fn a_round_over_many_newcomers_is_reviewed_a_page_at_a_time_and_searched()
         page.links("section")
     );
     page.assert_no_selector("nav[aria-label=Pages]");
+    // A draft skipped nobody: its skipped list is everything.
+    let skipped = org.get(&format!("{path}?show=skipped")).await;
+    assert_eq!(skipped.count("tr.unplaced"), 50);
+    assert_eq!(skipped.count(".proposals-table tbody tr"), placed);
 
     // One list, paged.
     let pages = unplaced.div_ceil(50);

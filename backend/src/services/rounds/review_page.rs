@@ -143,12 +143,16 @@ pub async fn review_page(
         .one(db)
         .await?
         .ok_or(ServiceError::NotFound)?;
-    let show = search.show.unwrap_or(RoundList::All);
+    let sent = round.state != RoundState::Draft;
+    // A draft skipped no one: asking for its skipped list shows everything.
+    let show = match search.show.unwrap_or(RoundList::All) {
+        RoundList::Skipped if !sent => RoundList::All,
+        show => show,
+    };
     let lists = Lists {
         round: &round,
         found: named(db, &search.q).await?,
     };
-    let sent = round.state != RoundState::Draft;
     let first_page = PageQuery {
         page: Default::default(),
         ..paging
