@@ -33,6 +33,8 @@ impl Templates {
         );
         env.add_filter("datetime", datetime_filter);
         env.add_filter("date", date_filter);
+        // Counts as pages write them: 12,001.
+        env.add_filter("thousands", crate::domain::paging::thousands);
         Templates { env }
     }
 

@@ -14,6 +14,7 @@ mod journeys;
 mod matching;
 mod matching_pages;
 mod mentoring;
+mod organizer_lists;
 mod profiles;
 mod progress;
 mod public_pages;

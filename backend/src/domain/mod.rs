@@ -1,6 +1,7 @@
 //! Pure logic with no I/O: the enumerations the rest of the code speaks in, the catalog's validation, demo
 //! people, profile forms, matching. Most unit tests live here.
 
+pub mod calendar;
 pub mod catalog;
 pub mod charts;
 pub mod claims;
@@ -14,6 +15,7 @@ pub mod jobs;
 pub mod languages;
 pub mod matching;
 pub mod mentorship;
+pub mod paging;
 pub mod people;
 pub mod profile;
 pub mod progress;

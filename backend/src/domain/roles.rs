@@ -43,3 +43,40 @@ domain_enum! {
         Revoke = "revoke",
     }
 }
+
+domain_enum! {
+    /// Where a person stands, as the organizers' list of people filters by it: a newcomer's own status, or a
+    /// mentor application waiting for a decision. States derived from progress (on track, stalled, ...) are to
+    /// join these; each needs its condition in `services::people`.
+    pub enum PersonState ("state") {
+        Active = "active",
+        Paused = "paused",
+        Graduated = "graduated",
+        Withdrawn = "withdrawn",
+        Applied = "applied",
+    }
+}
+
+impl PersonState {
+    /// The newcomer status this state is, if it is one.
+    pub fn newcomer_status(self) -> Option<NewcomerStatus> {
+        match self {
+            PersonState::Active => Some(NewcomerStatus::Active),
+            PersonState::Paused => Some(NewcomerStatus::Paused),
+            PersonState::Graduated => Some(NewcomerStatus::Graduated),
+            PersonState::Withdrawn => Some(NewcomerStatus::Withdrawn),
+            PersonState::Applied => None,
+        }
+    }
+
+    /// How the filter's choices read.
+    pub fn label(self) -> &'static str {
+        match self {
+            PersonState::Active => "active newcomer",
+            PersonState::Paused => "paused newcomer",
+            PersonState::Graduated => "graduated newcomer",
+            PersonState::Withdrawn => "withdrawn newcomer",
+            PersonState::Applied => "applied to mentor",
+        }
+    }
+}

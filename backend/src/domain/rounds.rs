@@ -19,3 +19,14 @@ domain_enum! {
         Cancelled = "cancelled",
     }
 }
+
+domain_enum! {
+    /// Which of a round's lists its page shows: all of them, each cut to a page with a link to the rest, or one
+    /// list with its pager.
+    pub enum RoundList ("list of a round") {
+        All = "all",
+        Proposals = "proposals",
+        Unplaced = "unplaced",
+        Skipped = "skipped",
+    }
+}

@@ -7,78 +7,15 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
     IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set,
 };
-use serde::Serialize;
 use serde_json::json;
 
 use crate::db::mentor_profiles::MentorStatus;
 use crate::db::mentorships::MentorshipState;
-use crate::db::newcomer_profiles::NewcomerStatus;
 use crate::db::user_roles::Role;
 use crate::db::{mentor_profiles, mentorships, newcomer_profiles, user_roles, users};
 use crate::services::audit;
 use crate::services::transaction::begin_write;
 use crate::services::{ServiceError, ServiceResult};
-
-/// One person as the organizers' people page shows them.
-#[derive(Debug, Clone, Serialize)]
-pub struct PersonRow {
-    pub id: i32,
-    pub github_login: String,
-    pub name: Option<String>,
-    pub roles: Vec<Role>,
-    pub newcomer_status: Option<NewcomerStatus>,
-    pub mentor_status: Option<MentorStatus>,
-    pub mentor_capacity: Option<i16>,
-    pub mentor_bio: Option<String>,
-    pub created_at: DateTime<Utc>,
-}
-
-/// Everyone, with pending mentor applications first; four queries whatever the number of people.
-pub async fn people(db: &impl ConnectionTrait) -> ServiceResult<Vec<PersonRow>> {
-    let users = users::Entity::find()
-        .order_by_asc(users::Column::GithubLogin)
-        .all(db)
-        .await?;
-    let mut roles: std::collections::HashMap<i32, Vec<Role>> = std::collections::HashMap::new();
-    for r in user_roles::Entity::find().all(db).await? {
-        roles.entry(r.user_id).or_default().push(r.role);
-    }
-    let newcomers: std::collections::HashMap<i32, NewcomerStatus> =
-        newcomer_profiles::Entity::find()
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|p| (p.user_id, p.status))
-            .collect();
-    let mentors: std::collections::HashMap<i32, mentor_profiles::Model> =
-        mentor_profiles::Entity::find()
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|p| (p.user_id, p))
-            .collect();
-    let mut rows: Vec<PersonRow> = users
-        .into_iter()
-        .map(|u| {
-            let mentor = mentors.get(&u.id);
-            let mut r = roles.remove(&u.id).unwrap_or_default();
-            r.sort_by_key(|r| r.as_str());
-            PersonRow {
-                id: u.id,
-                roles: r,
-                newcomer_status: newcomers.get(&u.id).copied(),
-                mentor_status: mentor.map(|m| m.status),
-                mentor_capacity: mentor.map(|m| m.capacity),
-                mentor_bio: mentor.map(|m| m.bio.clone()),
-                github_login: u.github_login,
-                name: u.name,
-                created_at: u.created_at,
-            }
-        })
-        .collect();
-    rows.sort_by_key(|p| p.mentor_status != Some(MentorStatus::Applied));
-    Ok(rows)
-}
 
 /// Why a waiting proposal ended when its mentor stopped being one.
 pub const MENTOR_REVOKED: &str = "mentor role revoked";

@@ -8,11 +8,18 @@
 //!
 //! Forms that must show a wrong value back next to its field read it into a `domain::enums::Choice` instead,
 //! which never fails.
+//!
+//! [`Query`] reads a query string the same way (a list's search and filters): a value that names nothing is a
+//! 400 with the field's message. A filter left at "any" arrives blank; [`blank_is_none`] reads it as no filter.
 
-use axum::extract::{FromRequest, RawForm, Request};
+use std::str::FromStr;
+
+use axum::extract::{FromRequest, FromRequestParts, RawForm, Request};
 use axum::http::StatusCode;
+use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer};
 
 use crate::web::error::AppError;
 
@@ -34,6 +41,44 @@ where
         serde_path_to_error::deserialize(fields)
             .map(Form)
             .map_err(rejection)
+    }
+}
+
+/// A query string read into typed values, as [`Form`] reads a body.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Query<T>(pub T);
+
+impl<T, S> FromRequestParts<S> for Query<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let query = parts.uri.query().unwrap_or_default();
+        let fields =
+            serde_html_form::Deserializer::new(url::form_urlencoded::parse(query.as_bytes()));
+        // Every parameter of a page's query is optional, so whatever fails is a value that names nothing.
+        serde_path_to_error::deserialize(fields)
+            .map(Query)
+            .map_err(|err| AppError::BadRequest(err.inner().to_string()).into_response())
+    }
+}
+
+/// A field that names one of `T`'s values or is blank (a filter left at "any"): blank is None; anything else must
+/// parse, and a value that names nothing fails with `T`'s own message. Use with `#[serde(default, deserialize_with
+/// = "blank_is_none")]`.
+pub fn blank_is_none<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: FromStr,
+    T::Err: std::fmt::Display,
+{
+    let typed = String::deserialize(d)?;
+    match typed.trim() {
+        "" => Ok(None),
+        s => s.parse().map(Some).map_err(serde::de::Error::custom),
     }
 }
 
@@ -98,5 +143,53 @@ mod tests {
         );
         let res = read("tags=a").await.unwrap_err();
         assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    }
+
+    #[derive(Debug, Deserialize)]
+    struct Filter {
+        #[serde(default, deserialize_with = "blank_is_none")]
+        kind: Option<RoundKind>,
+        #[serde(default)]
+        q: String,
+        #[serde(flatten)]
+        paging: crate::domain::paging::PageQuery,
+    }
+
+    async fn query(q: &'static str) -> Result<Filter, Response> {
+        let req = Request::get(format!("/?{q}")).body(Body::empty()).unwrap();
+        let (mut parts, _) = req.into_parts();
+        Query::<Filter>::from_request_parts(&mut parts, &())
+            .await
+            .map(|Query(f)| f)
+    }
+
+    #[tokio::test]
+    async fn a_query_reads_blank_filters_as_none_and_refuses_a_value_that_names_nothing() {
+        let f = query("kind=&q=ana&page=3").await.unwrap();
+        assert_eq!(
+            (f.kind, f.q.as_str(), f.paging.page.get()),
+            (None, "ana", 3)
+        );
+        let f = query("kind=tasks").await.unwrap();
+        assert_eq!(f.kind, Some(RoundKind::Tasks));
+        assert_eq!(f.paging.page.get(), 1);
+        for (q, says) in [
+            (
+                "kind=pizzas",
+                "There is no round kind called \"pizzas\": choose mentors or tasks.",
+            ),
+            (
+                "page=two",
+                "There is no page \"two\": it is a number, from 1.",
+            ),
+        ] {
+            let res = query(q).await.unwrap_err();
+            assert_eq!(res.status(), StatusCode::BAD_REQUEST, "{q}");
+            let page = res
+                .extensions()
+                .get::<crate::web::error::ErrorPage>()
+                .expect("an error page");
+            assert_eq!(page.message, says, "{q}");
+        }
     }
 }

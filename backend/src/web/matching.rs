@@ -1,7 +1,7 @@
 //! Matching pages: organizers create, review and send rounds; mentors answer the proposals sent to them.
 //! Newcomers' suggestions live on the dashboard (`dashboard.rs`).
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query as AxumQuery, State};
 use axum::response::{Html, Redirect};
 use chrono::Utc;
 use minijinja::context;
@@ -11,11 +11,12 @@ use serde::Deserialize;
 use crate::app::AppState;
 use crate::domain::enums::Choice;
 use crate::domain::mentorship::ProposalAnswer;
-use crate::domain::rounds::{RoundKind, RoundState};
+use crate::domain::paging::{PageQuery, Window};
+use crate::domain::rounds::{RoundKind, RoundList, RoundState};
 use crate::services::{claims, mentorships, rounds};
 use crate::web::error::AppResult;
 use crate::web::extract::{Mentor, Organizer, Viewer};
-use crate::web::form::Form;
+use crate::web::form::{Form, Query, blank_is_none};
 use crate::web::page::render;
 
 /// How many rounds the list shows.
@@ -52,34 +53,60 @@ pub async fn create_round(
     )))
 }
 
+/// `/organizer/rounds/{id}?q=&show=&page=`.
 #[derive(Debug, Deserialize)]
 pub struct RoundQuery {
     /// Set after sending: how many were proposed.
     sent: Option<usize>,
+    #[serde(default)]
+    q: String,
+    #[serde(default, deserialize_with = "blank_is_none")]
+    show: Option<RoundList>,
+    #[serde(flatten)]
+    paging: PageQuery,
 }
 
 pub async fn round_page(
     State(state): State<AppState>,
     Organizer(user): Organizer,
     Path(id): Path<i32>,
-    Query(q): Query<RoundQuery>,
+    Query(query): Query<RoundQuery>,
 ) -> AppResult<Html<String>> {
-    let review = rounds::review_round(&state.db, id).await?;
+    let search = rounds::RoundSearch {
+        q: query.q.trim().to_string(),
+        show: query.show,
+    };
+    let review = rounds::review_page(&state.db, id, &search, query.paging).await?;
     let is_draft = review.round.state == RoundState::Draft;
     let is_mentors = review.round.kind == RoundKind::Mentors;
-    // After sending, a placed proposal without a mentorship (mentor rounds) or an offer (task rounds) was skipped.
-    let skipped: Vec<&rounds::ProposalView> = if is_draft {
-        Vec::new()
-    } else {
-        review
-            .placed
-            .iter()
-            .filter(|p| match is_mentors {
-                true => p.mentorship.is_none(),
-                false => p.offer.is_none(),
-            })
-            .collect()
+    let path = format!("/organizer/rounds/{id}");
+    // Each list's pager, and the link to see all of a list when the page shows the first few of each.
+    let list = |which: RoundList, window: &Window| {
+        let show = match which {
+            RoundList::All => "",
+            other => other.as_str(),
+        };
+        let pager = window.pager(&path, &[("q", &search.q), ("show", show)]);
+        let all = PageQuery {
+            page: Default::default(),
+            ..query.paging
+        }
+        .within(window.total)
+        .pager(&path, &[("q", &search.q), ("show", show)])
+        .here;
+        (pager, all)
     };
+    let (proposals_pager, proposals_all) = list(RoundList::Proposals, &review.proposals.window);
+    let (unplaced_pager, unplaced_all) = list(RoundList::Unplaced, &review.unplaced.window);
+    let skipped = review.skipped.as_ref();
+    let (skipped_pager, skipped_all) = match skipped {
+        Some(s) => {
+            let (p, a) = list(RoundList::Skipped, &s.window);
+            (Some(p), Some(a))
+        }
+        None => (None, None),
+    };
+    let (overview, _) = list(RoundList::All, &review.proposals.window);
     render(
         &state,
         &Viewer(Some(user)),
@@ -88,8 +115,16 @@ pub async fn round_page(
             review => Serde(&review),
             is_draft,
             is_mentors,
-            skipped => Serde(&skipped),
-            just_sent => q.sent,
+            just_sent => query.sent,
+            q => search.q,
+            show => review.show.as_str(),
+            overview => overview.here,
+            proposals_pager => Serde(&proposals_pager),
+            proposals_all,
+            unplaced_pager => Serde(&unplaced_pager),
+            unplaced_all,
+            skipped_pager => Serde(&skipped_pager),
+            skipped_all,
         },
     )
 }
@@ -118,7 +153,7 @@ pub struct Answered {
 pub async fn proposals_page(
     State(state): State<AppState>,
     Mentor(user): Mentor,
-    Query(q): Query<Answered>,
+    AxumQuery(q): AxumQuery<Answered>,
 ) -> AppResult<Html<String>> {
     let desk = mentorships::mentor_desk(&state.db, user.id).await?;
     let mentee_claims = claims::claims_of_mentees(&state.db, user.id).await?;

@@ -7,6 +7,7 @@
 mod create;
 mod offers;
 mod review;
+mod review_page;
 mod send;
 
 pub use crate::domain::matching::plan::{RoundStats, ScoreSummary, Timings};
@@ -15,6 +16,7 @@ pub use review::{
     MentorshipLink, ProposalView, ReasonCount, RoundInfo, RoundReview, UnplacedView, list_rounds,
     review_round,
 };
+pub use review_page::{RoundPage, RoundSearch, Section, review_page};
 pub use send::{SendReport, SkipReason, Skipped, send_round};
 
 use chrono::{DateTime, Utc};

@@ -119,7 +119,25 @@ pub async fn list_rounds(db: &impl ConnectionTrait, limit: u64) -> ServiceResult
         .collect())
 }
 
-/// One round with every proposal, the people and tasks named (five queries whatever the size).
+/// Why a newcomer of a round was not placed, as a sentence.
+pub(super) fn unplaced_text(p: &round_proposals::Model, explanation: &Explanation) -> String {
+    p.unplaced_reason
+        .clone()
+        .or_else(|| explanation.unplaced.as_ref().map(Unplaced::sentence))
+        .unwrap_or_else(|| "not placed".into())
+}
+
+/// The reason's stable name, for counting by reason.
+pub(super) fn unplaced_code(explanation: &Explanation) -> String {
+    explanation
+        .unplaced
+        .as_ref()
+        .map_or("other", Unplaced::code)
+        .to_string()
+}
+
+/// One round with every proposal, the people and tasks named (five queries whatever the size). The round's page
+/// reads it a page at a time instead (`review_page`); this whole review is for commands, benchmarks and tests.
 pub async fn review_round(db: &impl ConnectionTrait, round_id: i32) -> ServiceResult<RoundReview> {
     let round = matching_rounds::Entity::find_by_id(round_id)
         .one(db)
@@ -178,16 +196,8 @@ pub async fn review_round(db: &impl ConnectionTrait, round_id: i32) -> ServiceRe
     for p in proposals {
         let explanation = Explanation::parse(&p.explanation);
         if p.mentor_id.is_none() && p.task_id.is_none() {
-            let text = p
-                .unplaced_reason
-                .clone()
-                .or_else(|| explanation.unplaced.as_ref().map(Unplaced::sentence))
-                .unwrap_or_else(|| "not placed".into());
-            let code = explanation
-                .unplaced
-                .as_ref()
-                .map_or("other", Unplaced::code)
-                .to_string();
+            let text = unplaced_text(&p, &explanation);
+            let code = unplaced_code(&explanation);
             counts.entry(code).or_insert_with(|| (text.clone(), 0)).1 += 1;
             unplaced.push(UnplacedView {
                 proposal_id: p.id,
