@@ -99,7 +99,7 @@ async fn the_dashboard_counts_each_step_and_lists_who_needs_attention() {
     // A wrong filter is explained.
     let page = olga.get("/organizer/dashboard?cohort=soon").await;
     assert_eq!(page.status, 400);
-    page.assert_text("is not a month");
+    page.assert_text("There is no cohort called");
     // Only organizers see it.
     assert_eq!(app.newcomer("nia").await.get("/organizer/dashboard").await.status, 403);
 }

@@ -5,7 +5,6 @@ pub mod calendar;
 pub mod catalog;
 pub mod charts;
 pub mod claims;
-pub mod cohort;
 pub mod email;
 pub mod enums;
 pub mod events;

@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::db::mentorships::MentorshipState;
 use crate::db::user_roles::Role;
 use crate::db::{areas, mentorships, user_areas, user_roles, users};
-use crate::domain::cohort::Cohort;
+use crate::domain::calendar::Cohort;
 
 /// The filters; None is "all".
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]

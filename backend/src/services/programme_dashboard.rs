@@ -22,7 +22,7 @@ use crate::db::{
 };
 use crate::domain::catalog::{MERGED_MILESTONE, PATCH_SENT_MILESTONE};
 use crate::domain::charts::{BarChart, ColumnChart, bars, columns};
-use crate::domain::cohort::Cohort;
+use crate::domain::calendar::Cohort;
 use crate::domain::progress::{ProgressPolicy, ProgressState};
 use crate::services::ServiceResult;
 use crate::services::programme::ProgrammeFilter;
