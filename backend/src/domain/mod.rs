@@ -18,5 +18,6 @@ pub mod profile;
 pub mod progress;
 pub mod roles;
 pub mod rounds;
+pub mod spreadsheet;
 pub mod task;
 pub mod task_form;

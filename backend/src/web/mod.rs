@@ -9,6 +9,7 @@ pub mod csrf;
 pub mod dashboard;
 pub mod error;
 pub mod errors;
+pub mod exports;
 pub mod extract;
 pub mod form;
 pub mod github;
@@ -17,6 +18,7 @@ pub mod mentoring;
 pub mod organizer;
 pub mod page;
 pub mod profile;
+pub mod programme_query;
 pub mod progress;
 pub mod public;
 pub mod rate_limit;
@@ -104,6 +106,19 @@ fn table() -> RouteTable {
         .post("/mentors/{id}/request", mentoring::request_mentor)
         .post("/mentorships/{id}/end", mentoring::end_mentorship)
         .get("/organizer/mentorships", mentoring::mentorships_page)
+        .get("/organizer/exports", exports::exports_page)
+        .get("/organizer/exports/newcomers.csv", exports::newcomers_csv)
+        .get("/organizer/exports/newcomers.json", exports::newcomers_json)
+        .get(
+            "/organizer/exports/mentorships.csv",
+            exports::mentorships_csv,
+        )
+        .get(
+            "/organizer/exports/mentorships.json",
+            exports::mentorships_json,
+        )
+        .get("/organizer/exports/claims.csv", exports::claims_csv)
+        .get("/organizer/exports/claims.json", exports::claims_json)
         .get("/static/{*path}", crate::assets::serve)
         .get("/healthz", healthz)
 }
