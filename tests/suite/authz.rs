@@ -365,6 +365,48 @@ const MATRIX: &[Entry] = &[
     ),
     entry(
         "GET",
+        "/organizer/exports",
+        &[],
+        [SignIn, Denied, Denied, Denied, Status(200)],
+    ),
+    entry(
+        "GET",
+        "/organizer/exports/newcomers.csv",
+        &[],
+        [SignIn, Denied, Denied, Denied, Status(200)],
+    ),
+    entry(
+        "GET",
+        "/organizer/exports/newcomers.json",
+        &[],
+        [SignIn, Denied, Denied, Denied, Status(200)],
+    ),
+    entry(
+        "GET",
+        "/organizer/exports/mentorships.csv",
+        &[],
+        [SignIn, Denied, Denied, Denied, Status(200)],
+    ),
+    entry(
+        "GET",
+        "/organizer/exports/mentorships.json",
+        &[],
+        [SignIn, Denied, Denied, Denied, Status(200)],
+    ),
+    entry(
+        "GET",
+        "/organizer/exports/claims.csv",
+        &[],
+        [SignIn, Denied, Denied, Denied, Status(200)],
+    ),
+    entry(
+        "GET",
+        "/organizer/exports/claims.json",
+        &[],
+        [SignIn, Denied, Denied, Denied, Status(200)],
+    ),
+    entry(
+        "GET",
         "/timeline",
         &[],
         [SignIn, Status(200), Status(200), Status(200), Status(200)],

@@ -8,6 +8,7 @@ mod catalog_edit;
 mod catalog_import;
 mod claims;
 mod errors;
+mod exports;
 mod github_signin;
 mod jobs;
 mod journeys;
