@@ -18,7 +18,7 @@ use crate::domain::progress::{ProgressPolicy, ProgressState};
 use crate::domain::roles::NewcomerStatus;
 use crate::services::ServiceResult;
 use crate::services::programme::ProgrammeFilter;
-use crate::services::progress::{Scope, progress_of};
+use crate::services::progress::{NewcomerProgress, Scope, progress_of};
 
 /// The columns before the milestones.
 const LEADING: [&str; 14] = [
@@ -40,8 +40,9 @@ const LEADING: [&str; 14] = [
 
 pub struct NewcomerSheet {
     filter: ProgrammeFilter,
-    policy: ProgressPolicy,
-    now: DateTime<Utc>,
+    /// Where everyone the filter keeps stands, derived once for all of them: a fixed handful of grouped queries
+    /// and a few megabytes at 10,000 newcomers, several times faster on PostgreSQL than the same per page.
+    progress: HashMap<i32, NewcomerProgress>,
     /// The milestones' slugs in ladder order, and each milestone's place in it by id.
     ladder: Arc<[String]>,
     place: HashMap<i32, usize>,
@@ -67,10 +68,10 @@ impl NewcomerSheet {
             .enumerate()
             .map(|(n, (id, _))| (*id, n))
             .collect();
+        let progress = progress_of(db, &Scope::Programme(filter.clone()), &policy, now).await?;
         Ok(NewcomerSheet {
             filter,
-            policy,
-            now,
+            progress,
             ladder: steps.into_iter().map(|(_, slug)| slug).collect(),
             place,
         })
@@ -188,8 +189,6 @@ impl Sheet for NewcomerSheet {
             return Ok(Page::of(Vec::new()));
         }
         let ids: Vec<i32> = people.iter().map(|p| p.0).collect();
-        let mut progress =
-            progress_of(db, &Scope::Only(ids.clone()), &self.policy, self.now).await?;
         let status: HashMap<i32, NewcomerStatus> = newcomer_profiles::Entity::find()
             .select_only()
             .column(newcomer_profiles::Column::UserId)
@@ -222,20 +221,24 @@ impl Sheet for NewcomerSheet {
             .column(claims::Column::NewcomerId)
             .column(tasks::Column::Slug)
             .inner_join(tasks::Entity)
-            .filter(claims::Column::NewcomerId.is_in(ids))
+            .filter(claims::Column::NewcomerId.is_in(ids.clone()))
             .filter(claims::Column::State.eq(ClaimState::Active))
             .into_tuple()
             .all(db)
             .await?
             .into_iter()
             .collect();
-        let mentors = logins(db, progress.values().filter_map(|p| p.mentor_id)).await?;
+        let mentors = logins(
+            db,
+            ids.iter().filter_map(|id| self.progress.get(id)?.mentor_id),
+        )
+        .await?;
 
         let rows = people
             .into_iter()
             .filter_map(|(id, github_login, name, email, signed_up)| {
-                // Someone removed between the two reads is left out rather than shown without a state.
-                let p = progress.remove(&id)?;
+                // Someone who joined the filter after the export began has no state: left out, not shown half.
+                let p = self.progress.get(&id)?.clone();
                 let states = ladders
                     .remove(&id)
                     .unwrap_or_else(|| vec![None; self.ladder.len()]);
