@@ -392,6 +392,48 @@ const MATRIX: &[Entry] = &[
     ),
     entry(
         "GET",
+        "/organizer/exports",
+        &[],
+        [SignIn, Denied, Denied, Denied, Status(200)],
+    ),
+    entry(
+        "GET",
+        "/organizer/exports/newcomers.csv",
+        &[],
+        [SignIn, Denied, Denied, Denied, Status(200)],
+    ),
+    entry(
+        "GET",
+        "/organizer/exports/newcomers.json",
+        &[],
+        [SignIn, Denied, Denied, Denied, Status(200)],
+    ),
+    entry(
+        "GET",
+        "/organizer/exports/mentorships.csv",
+        &[],
+        [SignIn, Denied, Denied, Denied, Status(200)],
+    ),
+    entry(
+        "GET",
+        "/organizer/exports/mentorships.json",
+        &[],
+        [SignIn, Denied, Denied, Denied, Status(200)],
+    ),
+    entry(
+        "GET",
+        "/organizer/exports/claims.csv",
+        &[],
+        [SignIn, Denied, Denied, Denied, Status(200)],
+    ),
+    entry(
+        "GET",
+        "/organizer/exports/claims.json",
+        &[],
+        [SignIn, Denied, Denied, Denied, Status(200)],
+    ),
+    entry(
+        "GET",
         "/timeline",
         &[],
         [SignIn, Status(200), Status(200), Status(200), Status(200)],
@@ -555,6 +597,12 @@ const MATRIX: &[Entry] = &[
     entry(
         "GET",
         "/organizer/reports",
+        &[],
+        [SignIn, Denied, Denied, Denied, Status(200)],
+    ),
+    entry(
+        "GET",
+        "/organizer/dashboard",
         &[],
         [SignIn, Denied, Denied, Denied, Status(200)],
     ),

@@ -23,10 +23,27 @@ async fn the_dashboard_counts_each_step_and_lists_who_needs_attention() {
     let app = TestApp::start_without_demo_people().await;
     let mira = factory::mentor(&app, "mira").areas(&["pci"]).create().await;
     // Ada went all the way; Ben is matched and holds a task; Cy signed up and stalled; Dee has no profile yet.
-    let ada = factory::newcomer(&app, "ada").areas(&["pci"]).create().await;
-    let ben = factory::newcomer(&app, "ben").areas(&["networking"]).create().await;
-    let cy = factory::newcomer(&app, "cy").areas(&["pci"]).create().await;
-    factory::person(&app, "dee", &[onramp::db::user_roles::Role::Newcomer]).create().await;
+    let ada = factory::newcomer(&app, "ada")
+        .areas(&["pci"])
+        .languages(&["en"])
+        .timezone("Europe/Berlin")
+        .create()
+        .await;
+    let ben = factory::newcomer(&app, "ben")
+        .areas(&["docs"])
+        .languages(&["en"])
+        .timezone("Europe/Berlin")
+        .create()
+        .await;
+    let cy = factory::newcomer(&app, "cy")
+        .areas(&["pci"])
+        .languages(&["en"])
+        .timezone("Europe/Berlin")
+        .create()
+        .await;
+    factory::person(&app, "dee", &[onramp::db::user_roles::Role::Newcomer])
+        .create()
+        .await;
     factory::claimed_from_queue(&app, mira.id, ada.id).await;
     factory::claimed_from_queue(&app, mira.id, ben.id).await;
     let tasks = factory::claimable_tasks(&app).await;
@@ -34,8 +51,13 @@ async fn the_dashboard_counts_each_step_and_lists_who_needs_attention() {
     factory::claim(&app, &tasks[1].slug, ben.id).await;
     factory::milestone_record(&app, ada.id, "patch-sent", LORE, "v1").await;
     let merged = factory::milestone_record(&app, ada.id, "patch-merged", COMMIT, "applied").await;
-    let as_mira = Looker { id: mira.id, organizer: false };
-    progress::verify_milestone(&app.db, as_mira, merged, Utc::now()).await.unwrap();
+    let as_mira = Looker {
+        id: mira.id,
+        organizer: false,
+    };
+    progress::verify_milestone(&app.db, as_mira, merged, Utc::now())
+        .await
+        .unwrap();
     factory::check_in(&app, ben.id, "Reading the driver", "No hardware to test on").await;
     time_passes::signed_up_days_ago(&app, cy.id, 30).await;
 
@@ -56,14 +78,26 @@ async fn the_dashboard_counts_each_step_and_lists_who_needs_attention() {
         ]
     );
     // The funnel is drawn: one bar per step with a count, named for screen readers.
-    assert_eq!(page.count("svg.bar-chart[role=img] title"), 1 + 6);
-    assert_eq!(page.select_all("#funnel-title ~ .chart-box .bar-row .total")[0], "4");
+    assert_eq!(
+        page.count("#funnel-title ~ .chart-box svg[role=img] title"),
+        1 + 6
+    );
+    assert_eq!(
+        page.select_all("#funnel-title ~ .chart-box .bar-row .total")[0],
+        "4"
+    );
     // Nobody stalled; Ben is blocked; Cy (the longest) and Dee wait for a mentor.
     let lists: Vec<String> = page.select_all("#states-title ~ ul.attention li");
     assert_eq!(lists.len(), 3, "{lists:?}");
     assert!(lists[0].starts_with("ben (mentor mira)"), "{lists:?}");
-    assert!(lists[0].ends_with("Blocked on: No hardware to test on"), "{lists:?}");
-    assert!(lists[1].starts_with("cy") && lists[1].ends_with("Has no mentor yet."), "{lists:?}");
+    assert!(
+        lists[0].ends_with("Blocked on: No hardware to test on"),
+        "{lists:?}"
+    );
+    assert!(
+        lists[1].starts_with("cy") && lists[1].ends_with("Has no mentor yet."),
+        "{lists:?}"
+    );
     assert!(lists[2].starts_with("dee"), "{lists:?}");
     assert_eq!(page.select_all("#states-title ~ p.empty"), ["Nobody."]);
     // Mira mentors two; she verified one milestone.
@@ -88,18 +122,40 @@ async fn the_dashboard_counts_each_step_and_lists_who_needs_attention() {
     assert_eq!(funnel(&page)[0].1, "2");
     assert_eq!(page.rows("#tasks-title ~ .table-scroll tbody tr").len(), 1);
     // By mentor: Mira's two.
-    let page = olga.get(&format!("/organizer/dashboard?mentor={}", mira.id)).await;
+    let page = olga
+        .get(&format!("/organizer/dashboard?mentor={}", mira.id))
+        .await;
     assert_eq!(funnel(&page)[0].1, "2");
-    assert_eq!(page.input_value("mentor").as_deref(), Some(mira.id.to_string().as_str()));
+    assert_eq!(
+        page.input_value("mentor").as_deref(),
+        Some(mira.id.to_string().as_str())
+    );
     // By cohort: this month has everyone but Cy (who signed up 30 days ago, in another month or this one).
     let this_month = Utc::now().format("%Y-%m").to_string();
-    let page = olga.get(&format!("/organizer/dashboard?cohort={this_month}")).await;
-    let expected = if (Utc::now() - Duration::days(30)).format("%Y-%m").to_string() == this_month { "4" } else { "3" };
+    let page = olga
+        .get(&format!("/organizer/dashboard?cohort={this_month}"))
+        .await;
+    let expected = if (Utc::now() - Duration::days(30))
+        .format("%Y-%m")
+        .to_string()
+        == this_month
+    {
+        "4"
+    } else {
+        "3"
+    };
     assert_eq!(funnel(&page)[0].1, expected);
     // A wrong filter is explained.
     let page = olga.get("/organizer/dashboard?cohort=soon").await;
     assert_eq!(page.status, 400);
     page.assert_text("There is no cohort called");
     // Only organizers see it.
-    assert_eq!(app.newcomer("nia").await.get("/organizer/dashboard").await.status, 403);
+    assert_eq!(
+        app.newcomer("nia")
+            .await
+            .get("/organizer/dashboard")
+            .await
+            .status,
+        403
+    );
 }

@@ -192,9 +192,15 @@ mod tests {
 
     #[test]
     fn columns_stand_on_the_baseline_scaled_to_the_largest() {
-        let chart = columns(&[("w1".into(), 0), ("w2".into(), 5), ("w3".into(), 10)], 300.0, 160.0);
+        let chart = columns(
+            &[("w1".into(), 0), ("w2".into(), 5), ("w3".into(), 10)],
+            300.0,
+            160.0,
+        );
         assert_eq!(chart.max, 10);
-        let [a, b, c] = &chart.columns[..] else { panic!() };
+        let [a, b, c] = &chart.columns[..] else {
+            panic!()
+        };
         assert_eq!(a.height, 0.0);
         assert_eq!(a.y, chart.base_y);
         assert!((b.height * 2.0 - c.height).abs() < 0.2);
@@ -208,6 +214,9 @@ mod tests {
         let empty = bars(&[row("PCI", &[("open", 0)])], 600.0);
         assert_eq!(empty.rows[0].segments[0].width, 0.0);
         assert!(columns(&[], 300.0, 160.0).columns.is_empty());
-        assert_eq!(columns(&[("w".into(), 0)], 300.0, 160.0).columns[0].height, 0.0);
+        assert_eq!(
+            columns(&[("w".into(), 0)], 300.0, 160.0).columns[0].height,
+            0.0
+        );
     }
 }

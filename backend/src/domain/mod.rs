@@ -21,5 +21,6 @@ pub mod progress;
 pub mod reports;
 pub mod roles;
 pub mod rounds;
+pub mod spreadsheet;
 pub mod task;
 pub mod task_form;

@@ -7,12 +7,11 @@ use std::collections::HashMap;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use sea_orm::sea_query::SelectStatement;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-    QueryTrait,
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, QueryTrait,
 };
 use serde::Serialize;
 
-use crate::db::mentor_profiles::MentorStatus;
 use crate::db::mentorships::MentorshipState;
 use crate::db::progress_events::MilestoneState;
 use crate::db::tasks::TaskState;
@@ -22,7 +21,6 @@ use crate::db::{
 };
 use crate::domain::catalog::{MERGED_MILESTONE, PATCH_SENT_MILESTONE};
 use crate::domain::charts::{BarChart, ColumnChart, bars, columns};
-use crate::domain::calendar::Cohort;
 use crate::domain::progress::{ProgressPolicy, ProgressState};
 use crate::services::ServiceResult;
 use crate::services::programme::ProgrammeFilter;
@@ -49,10 +47,6 @@ pub struct ProgrammeDashboard {
     pub tasks_chart: BarChart,
     pub weeks: Vec<Count>,
     pub activity_chart: ColumnChart,
-    /// For the filter form.
-    pub cohorts: Vec<Cohort>,
-    pub areas: Vec<(String, String)>,
-    pub mentor_choices: Vec<(i32, String)>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -124,7 +118,11 @@ pub async fn programme_dashboard(
     let mentor_ids: Vec<i32> = progress.values().filter_map(|p| p.mentor_id).collect();
     let logins = logins_of(
         db,
-        progress.keys().copied().chain(mentor_ids.iter().copied()).collect(),
+        progress
+            .keys()
+            .copied()
+            .chain(mentor_ids.iter().copied())
+            .collect(),
     )
     .await?;
     let attention = |state: ProgressState| -> Vec<Attention> {
@@ -191,15 +189,6 @@ pub async fn programme_dashboard(
         tasks_chart,
         weeks,
         activity_chart,
-        cohorts: cohorts(db).await?,
-        areas: areas::Entity::find()
-            .order_by_asc(areas::Column::Name)
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|a| (a.slug, a.name))
-            .collect(),
-        mentor_choices: mentor_choices(db).await?,
     })
 }
 
@@ -213,27 +202,37 @@ async fn funnel(
     let ids = |q: SelectStatement| users::Column::Id.in_subquery(q);
     let complete = users::Entity::find()
         .filter(kept())
-        .filter(ids(newcomer_profiles::Entity::find().select_only().column(newcomer_profiles::Column::UserId).into_query()))
-        .filter(ids(user_areas::Entity::find().select_only().column(user_areas::Column::UserId).into_query()))
-        .filter(ids(user_languages::Entity::find().select_only().column(user_languages::Column::UserId).into_query()))
+        .filter(ids(newcomer_profiles::Entity::find()
+            .select_only()
+            .column(newcomer_profiles::Column::UserId)
+            .into_query()))
+        .filter(ids(user_areas::Entity::find()
+            .select_only()
+            .column(user_areas::Column::UserId)
+            .into_query()))
+        .filter(ids(user_languages::Entity::find()
+            .select_only()
+            .column(user_languages::Column::UserId)
+            .into_query()))
         .filter(users::Column::Timezone.is_not_null())
         .filter(users::Column::Timezone.ne(""))
         .count(db)
         .await? as i64;
     let matched = users::Entity::find()
         .filter(kept())
-        .filter(ids(
-            mentorships::Entity::find()
-                .select_only()
-                .column(mentorships::Column::NewcomerId)
-                .filter(mentorships::Column::AcceptedAt.is_not_null())
-                .into_query(),
-        ))
+        .filter(ids(mentorships::Entity::find()
+            .select_only()
+            .column(mentorships::Column::NewcomerId)
+            .filter(mentorships::Column::AcceptedAt.is_not_null())
+            .into_query()))
         .count(db)
         .await? as i64;
     let claimed = users::Entity::find()
         .filter(kept())
-        .filter(ids(claims::Entity::find().select_only().column(claims::Column::NewcomerId).into_query()))
+        .filter(ids(claims::Entity::find()
+            .select_only()
+            .column(claims::Column::NewcomerId)
+            .into_query()))
         .count(db)
         .await? as i64;
     let reached = |slug: &'static str, verified: bool| {
@@ -249,7 +248,9 @@ async fn funnel(
         if verified {
             records = records.filter(progress_events::Column::State.eq(MilestoneState::Verified));
         }
-        users::Entity::find().filter(kept()).filter(ids(records.into_query()))
+        users::Entity::find()
+            .filter(kept())
+            .filter(ids(records.into_query()))
     };
     let sent = reached(PATCH_SENT_MILESTONE, false).count(db).await? as i64;
     let merged = reached(MERGED_MILESTONE, true).count(db).await? as i64;
@@ -269,7 +270,10 @@ async fn funnel(
     .collect())
 }
 
-async fn logins_of(db: &impl ConnectionTrait, ids: Vec<i32>) -> ServiceResult<HashMap<i32, String>> {
+async fn logins_of(
+    db: &impl ConnectionTrait,
+    ids: Vec<i32>,
+) -> ServiceResult<HashMap<i32, String>> {
     let mut map = HashMap::new();
     // In slices, so a programme of thousands stays under every database's limit on bound values.
     for chunk in ids.chunks(5000) {
@@ -354,7 +358,9 @@ async fn mentor_loads(
         .await?;
     let mut first: HashMap<i32, (i32, f64)> = HashMap::new();
     for (check_in, author, at) in answers {
-        let Some((newcomer, asked_at)) = asked_by.get(&check_in) else { continue };
+        let Some((newcomer, asked_at)) = asked_by.get(&check_in) else {
+            continue;
+        };
         if author == *newcomer || first.contains_key(&check_in) {
             continue;
         }
@@ -419,7 +425,10 @@ fn median(values: &mut [f64]) -> Option<f64> {
 }
 
 /// Tasks per area and state (of the filter's area, when it names one), areas by name.
-async fn tasks_by_area(db: &impl ConnectionTrait, filter: &ProgrammeFilter) -> ServiceResult<Vec<AreaTasks>> {
+async fn tasks_by_area(
+    db: &impl ConnectionTrait,
+    filter: &ProgrammeFilter,
+) -> ServiceResult<Vec<AreaTasks>> {
     let mut query = tasks::Entity::find()
         .select_only()
         .column(areas::Column::Name)
@@ -457,9 +466,13 @@ async fn activity(
     who: &SelectStatement,
     now: DateTime<Utc>,
 ) -> ServiceResult<Vec<Count>> {
-    let this_monday = now.date_naive() - Duration::days(i64::from(now.weekday().num_days_from_monday()));
+    let this_monday =
+        now.date_naive() - Duration::days(i64::from(now.weekday().num_days_from_monday()));
     let first_monday = this_monday - Duration::weeks(WEEKS - 1);
-    let start = first_monday.and_hms_opt(0, 0, 0).expect("midnight").and_utc();
+    let start = first_monday
+        .and_hms_opt(0, 0, 0)
+        .expect("midnight")
+        .and_utc();
     let times: Vec<DateTime<Utc>> = events::Entity::find()
         .select_only()
         .column(events::Column::At)
@@ -490,50 +503,6 @@ fn label_of(monday: NaiveDate) -> String {
     monday.format("%b %-d").to_string()
 }
 
-/// The sign-up months that have newcomers, newest first.
-async fn cohorts(db: &impl ConnectionTrait) -> ServiceResult<Vec<Cohort>> {
-    let (first, last): (Option<DateTime<Utc>>, Option<DateTime<Utc>>) = users::Entity::find()
-        .select_only()
-        .column_as(users::Column::CreatedAt.min(), "first")
-        .column_as(users::Column::CreatedAt.max(), "last")
-        .into_tuple()
-        .one(db)
-        .await?
-        .unwrap_or((None, None));
-    let (Some(first), Some(last)) = (first, last) else {
-        return Ok(Vec::new());
-    };
-    let mut months = Vec::new();
-    let mut c = Cohort::of(last);
-    let stop = Cohort::of(first);
-    while c >= stop && months.len() < 120 {
-        months.push(c);
-        c = Cohort::of(c.start() - Duration::days(1));
-    }
-    Ok(months)
-}
-
-/// Approved mentors, by login, for the mentor filter.
-async fn mentor_choices(db: &impl ConnectionTrait) -> ServiceResult<Vec<(i32, String)>> {
-    Ok(users::Entity::find()
-        .select_only()
-        .column(users::Column::Id)
-        .column(users::Column::GithubLogin)
-        .filter(
-            users::Column::Id.in_subquery(
-                mentor_profiles::Entity::find()
-                    .select_only()
-                    .column(mentor_profiles::Column::UserId)
-                    .filter(mentor_profiles::Column::Status.eq(MentorStatus::Approved))
-                    .into_query(),
-            ),
-        )
-        .order_by_asc(users::Column::GithubLogin)
-        .into_tuple()
-        .all(db)
-        .await?)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -544,6 +513,9 @@ mod tests {
         assert_eq!(median(&mut [5.0]), Some(5.0));
         assert_eq!(median(&mut [9.0, 1.0, 4.0]), Some(4.0));
         assert_eq!(median(&mut [1.0, 2.0, 10.0, 3.0]), Some(2.5));
-        assert_eq!(label_of(NaiveDate::from_ymd_opt(2026, 11, 30).unwrap()), "Nov 30");
+        assert_eq!(
+            label_of(NaiveDate::from_ymd_opt(2026, 11, 30).unwrap()),
+            "Nov 30"
+        );
     }
 }

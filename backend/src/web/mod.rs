@@ -9,6 +9,7 @@ pub mod csrf;
 pub mod dashboard;
 pub mod error;
 pub mod errors;
+pub mod exports;
 pub mod extract;
 pub mod form;
 pub mod github;
@@ -17,6 +18,8 @@ pub mod mentoring;
 pub mod organizer;
 pub mod page;
 pub mod profile;
+pub mod programme;
+pub mod programme_query;
 pub mod progress;
 pub mod public;
 pub mod rate_limit;
@@ -86,6 +89,7 @@ fn table() -> RouteTable {
         .post("/reports/{id}/release-claim", reports::release_claim)
         .post("/reports/{id}/reassign", reports::reassign)
         .get("/organizer/reports", reports::review_queue)
+        .get("/organizer/dashboard", programme::programme)
         .get("/timeline", timeline::my_timeline)
         .get("/organizer/people/{id}/timeline", timeline::person_timeline)
         .get("/signin", auth::signin_page)
@@ -114,6 +118,19 @@ fn table() -> RouteTable {
         .post("/mentors/{id}/request", mentoring::request_mentor)
         .post("/mentorships/{id}/end", mentoring::end_mentorship)
         .get("/organizer/mentorships", mentoring::mentorships_page)
+        .get("/organizer/exports", exports::exports_page)
+        .get("/organizer/exports/newcomers.csv", exports::newcomers_csv)
+        .get("/organizer/exports/newcomers.json", exports::newcomers_json)
+        .get(
+            "/organizer/exports/mentorships.csv",
+            exports::mentorships_csv,
+        )
+        .get(
+            "/organizer/exports/mentorships.json",
+            exports::mentorships_json,
+        )
+        .get("/organizer/exports/claims.csv", exports::claims_csv)
+        .get("/organizer/exports/claims.json", exports::claims_json)
         .get("/static/{*path}", crate::assets::serve)
         .get("/healthz", healthz)
 }

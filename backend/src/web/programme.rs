@@ -8,7 +8,7 @@ use minijinja::context;
 use minijinja::value::Serde;
 
 use crate::app::AppState;
-use crate::services::programme_dashboard;
+use crate::services::{programme_choices, programme_dashboard};
 use crate::web::error::AppResult;
 use crate::web::extract::{Organizer, Viewer};
 use crate::web::page::render;
@@ -28,10 +28,16 @@ pub async fn programme(
         Utc::now(),
     )
     .await?;
+    let choices = programme_choices::filter_choices(&state.db).await?;
     render(
         &state,
         &Viewer(Some(user)),
         "organizer/dashboard.html",
-        context! { dash => Serde(&dash), q => Serde(&q), filtered => !filter.is_empty() },
+        context! {
+            dash => Serde(&dash),
+            choices => Serde(&choices),
+            filter => Serde(&filter),
+            filtered => !filter.is_empty(),
+        },
     )
 }

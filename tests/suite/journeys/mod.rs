@@ -6,6 +6,7 @@ mod mentor_proposal;
 mod mentor_queue;
 mod newcomer_signup;
 mod organizer_catalog;
+mod organizer_exports;
 mod organizer_people;
 mod organizer_round;
 mod page_checks;

@@ -66,6 +66,15 @@ impl Actor {
         read(self.client.get(self.url(path)).send().await.expect("GET")).await
     }
 
+    /// A GET whose body is kept as bytes, exactly as sent (`Page::body` is decoded text, without a BOM).
+    pub async fn get_bytes(&self, path: &str) -> (u16, HeaderMap, Vec<u8>) {
+        let res = self.client.get(self.url(path)).send().await.expect("GET");
+        let status = res.status().as_u16();
+        let headers = res.headers().clone();
+        let body = res.bytes().await.expect("body").to_vec();
+        (status, headers, body)
+    }
+
     pub async fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> Page {
         let mut req = self.client.get(self.url(path));
         for (k, v) in headers {
