@@ -1,5 +1,6 @@
 //! A mentor completes a progress report (after a note on a missing assessment), the newcomer adds their view, and
-//! an organizer finds it in the review queue, reads it beside the timeline and marks it reviewed.
+//! an organizer finds it in the review queue, reads it beside the timeline and marks it reviewed, then looks at
+//! the programme dashboard for the newcomer's area.
 
 use super::describe;
 use crate::support::browser::journey;
@@ -88,6 +89,23 @@ async fn a_mentor_completes_a_report_the_newcomer_adds_a_view_and_an_organizer_r
                 .starts_with("Report reviewed.")
         );
         assert!(b.text(".report-state").await.starts_with("reviewed"));
+
+        b.step("programme");
+        b.follow("//nav//a[normalize-space()='Programme']").await;
+        assert_eq!(b.text("h1").await, "Programme");
+        assert_eq!(
+            b.texts("#funnel-title ~ table tbody th").await[0],
+            "Signed up"
+        );
+        b.choose("Area of interest", "PCI").await;
+        b.follow("//form[contains(@class,'filters')]//button[normalize-space()='Apply']")
+            .await;
+        assert!(b.path().await.contains("area=pci"), "{}", b.path().await);
+        // Nina is interested in PCI, so the filtered funnel counts her.
+        let signed_up: i64 = b.texts("#funnel-title ~ table tbody td").await[0]
+            .parse()
+            .unwrap();
+        assert!(signed_up >= 1);
     })
     .await;
 }
