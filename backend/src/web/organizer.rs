@@ -13,7 +13,7 @@ use crate::domain::calendar::{Cohort, Day};
 use crate::domain::paging::{PageQuery, thousands};
 use crate::domain::roles::{MentorDecision, PersonState, Role, RoleAction};
 use crate::services::people::PeopleFilter;
-use crate::services::{audit, people, roles};
+use crate::services::{audit, people, progress, roles};
 use crate::web::error::AppResult;
 use crate::web::extract::{Organizer, Viewer};
 use crate::web::form::{Form, Query, blank_is_none};
@@ -60,6 +60,25 @@ pub async fn people(
         cohort: query.cohort,
     };
     let found = people::search(&state.db, &filter, query.paging).await?;
+    // Each newcomer on the page with their derived state and its reason (a handful of grouped queries for the
+    // page's people, whatever the programme's size).
+    let newcomers: Vec<i32> = found
+        .people
+        .iter()
+        .filter(|p| p.roles.contains(&Role::Newcomer))
+        .map(|p| p.id)
+        .collect();
+    let standings: std::collections::HashMap<String, crate::domain::progress::Standing> =
+        progress::progress_of(
+            &state.db,
+            &progress::Scope::Only(newcomers),
+            &state.config.progress(),
+            Utc::now(),
+        )
+        .await?
+        .into_iter()
+        .map(|(id, p)| (id.to_string(), p.standing))
+        .collect();
     let cohorts: Vec<SelectOption> = people::cohorts(&state.db)
         .await?
         .into_iter()
@@ -98,6 +117,7 @@ pub async fn people(
         "organizer/people.html",
         context! {
             people => Serde(&found.people),
+            standings => Serde(&standings),
             pager => Serde(&pager),
             count => plural(found.window.total, "person", "people"),
             filtered,
