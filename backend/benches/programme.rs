@@ -167,8 +167,8 @@ async fn measure(url: &str) -> anyhow::Result<()> {
         .one(&db)
         .await?
         .context("a mentor")?;
-    println!("| page | median ms | p95 ms | KB |");
-    println!("| --- | ---: | ---: | ---: |");
+    println!("| page | first ms | median ms | p95 ms | KB |");
+    println!("| --- | ---: | ---: | ---: | ---: |");
     for path in [
         "/organizer/dashboard".to_string(),
         format!("/organizer/dashboard?cohort={cohort}"),
@@ -176,9 +176,9 @@ async fn measure(url: &str) -> anyhow::Result<()> {
         format!("/organizer/dashboard?mentor={mentor}"),
         "/organizer/reports".to_string(),
     ] {
-        let (median, p95, bytes) = page_times(&router, &path, &cookie, 20).await?;
+        let (first, median, p95, bytes) = page_times(&router, &path, &cookie, 20).await?;
         println!(
-            "| {path} | {median:.1} | {p95:.1} | {:.0} |{}",
+            "| {path} | {first:.1} | {median:.1} | {p95:.1} | {:.0} |{}",
             bytes as f64 / 1024.0,
             if median < 100.0 {
                 ""
@@ -285,25 +285,29 @@ async fn export(router: &axum::Router, path: &str, cookie: &str) -> anyhow::Resu
     })
 }
 
-/// Times `runs` requests of a page after one warm-up: (median ms, p95 ms, bytes).
+/// Times the first request of a page, then `runs` more: (first ms, median ms, p95 ms, bytes). The dashboard
+/// keeps each filter's figures for a minute, so its first request is the one that reads the programme.
 async fn page_times(
     router: &axum::Router,
     path: &str,
     cookie: &str,
     runs: usize,
-) -> anyhow::Result<(f64, f64, usize)> {
+) -> anyhow::Result<(f64, f64, f64, usize)> {
     let mut times = Vec::new();
+    let mut first = 0.0;
     let mut bytes = 0;
     for n in 0..=runs {
         let m = export(router, path, cookie).await?;
         bytes = m.bytes;
-        if n > 0 {
+        if n == 0 {
+            first = m.last_ms;
+        } else {
             times.push(m.last_ms);
         }
     }
     times.sort_by(f64::total_cmp);
     let p95 = times[(times.len() * 95 / 100).min(times.len() - 1)];
-    Ok((times[times.len() / 2], p95, bytes))
+    Ok((first, times[times.len() / 2], p95, bytes))
 }
 
 /// A line of /proc/self/status in kB (0 where there is no /proc).

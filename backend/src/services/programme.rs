@@ -11,7 +11,7 @@ use crate::db::{areas, mentorships, user_areas, user_roles, users};
 use crate::domain::calendar::Cohort;
 
 /// The filters; None is "all".
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize)]
 pub struct ProgrammeFilter {
     pub cohort: Option<Cohort>,
     /// An area's slug.

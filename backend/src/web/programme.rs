@@ -8,7 +8,7 @@ use minijinja::context;
 use minijinja::value::Serde;
 
 use crate::app::AppState;
-use crate::services::{programme_choices, programme_dashboard};
+use crate::services::programme_choices;
 use crate::web::error::AppResult;
 use crate::web::extract::{Organizer, Viewer};
 use crate::web::page::render;
@@ -21,20 +21,17 @@ pub async fn programme(
     Query(q): Query<ProgrammeQuery>,
 ) -> AppResult<Html<String>> {
     let filter = q.filter(&state.db).await?;
-    let dash = programme_dashboard::programme_dashboard(
-        &state.db,
-        &filter,
-        &state.config.progress(),
-        Utc::now(),
-    )
-    .await?;
+    let dash = state
+        .dashboards
+        .get(&state.db, &filter, &state.config.progress(), Utc::now())
+        .await?;
     let choices = programme_choices::filter_choices(&state.db).await?;
     render(
         &state,
         &Viewer(Some(user)),
         "organizer/dashboard.html",
         context! {
-            dash => Serde(&dash),
+            dash => Serde(&*dash),
             choices => Serde(&choices),
             filter => Serde(&filter),
             filtered => !filter.is_empty(),
