@@ -8,18 +8,20 @@
 //! Run: `cargo bench -p onramp --bench matching_round`. Sizes: ONRAMP_BENCH_NEWCOMERS, ONRAMP_BENCH_MENTORS.
 //! Prints figures; asserts nothing about time (targets: a mentor round under 3 s, a suggestion under 5 ms).
 
+#[path = "support/mod.rs"]
+mod support;
+
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Instant;
+use support::{env_usize, ms, organizer};
 
 use chrono::Utc;
 use onramp::database;
 use onramp::db::matching_rounds::RoundKind;
-use onramp::db::users;
 use onramp::domain::matching::score::MatchingConfig;
 use onramp::services::rounds::{self, RoundCreated};
 use onramp::services::suggestions::{self, Which};
 use onramp::services::{catalog_import, synthetic};
-use sea_orm::{ActiveModelTrait, DatabaseConnection, Set};
 
 fn main() -> anyhow::Result<()> {
     let newcomers = env_usize("ONRAMP_BENCH_NEWCOMERS", 10_000);
@@ -28,17 +30,6 @@ fn main() -> anyhow::Result<()> {
         .enable_all()
         .build()?
         .block_on(run(newcomers, mentors))
-}
-
-fn env_usize(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
 }
 
 async fn run(newcomers: usize, mentors: usize) -> anyhow::Result<()> {
@@ -237,23 +228,4 @@ async fn run(newcomers: usize, mentors: usize) -> anyhow::Result<()> {
     }
     db.close().await?;
     Ok(())
-}
-
-/// The organizer who creates the rounds (rounds name their creator).
-async fn organizer(db: &DatabaseConnection) -> anyhow::Result<i32> {
-    let user = users::ActiveModel {
-        github_id: Set(None),
-        github_login: Set("bench-organizer".into()),
-        name: Set(Some("Bench Organizer".into())),
-        email: Set(None),
-        avatar_url: Set(None),
-        timezone: Set(None),
-        is_demo: Set(false),
-        created_at: Set(Utc::now()),
-        last_seen_at: Set(None),
-        ..Default::default()
-    }
-    .insert(db)
-    .await?;
-    Ok(user.id)
 }

@@ -15,13 +15,15 @@
 //! `ONRAMP_BENCH_DATABASE_URL=postgres://USER@HOST:PORT/DB` it runs again on a fresh database made on that
 //! server (and dropped afterwards, unless ONRAMP_BENCH_KEEP=1). Sizes: ONRAMP_BENCH_NEWCOMERS, ONRAMP_BENCH_MENTORS.
 
-use std::net::SocketAddr;
+#[path = "support/mod.rs"]
+mod support;
+
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Instant;
+use support::{env_usize, ms, organizer, sign_in, spread_sign_ups, with_peer};
 
 use anyhow::Context;
 use axum::body::Body;
-use axum::extract::ConnectInfo;
 use axum::http::{Request, StatusCode, header};
 use chrono::{Months, Utc};
 use onramp::app::AppState;
@@ -33,11 +35,10 @@ use onramp::db::{audit_log, mentor_profiles, user_roles, users};
 use onramp::domain::matching::score::MatchingConfig;
 use onramp::services::{catalog_import, rounds, synthetic};
 use onramp::{database, web};
-use sea_orm::ExprTrait;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, Database, DatabaseConnection, EntityTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+    ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    TransactionTrait,
 };
 use tower::ServiceExt;
 
@@ -49,44 +50,10 @@ fn main() -> anyhow::Result<()> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?
-        .block_on(async {
-            let dir = tempfile::tempdir()?;
-            let sqlite = format!("sqlite://{}", dir.path().join("bench.db").display());
-            run("SQLite", &sqlite, newcomers, mentors).await?;
-            if let Ok(server) = std::env::var("ONRAMP_BENCH_DATABASE_URL")
-                && !server.is_empty()
-            {
-                let name = format!("bench_pages_{}", std::process::id());
-                let admin = Database::connect(&server).await?;
-                admin
-                    .execute_unprepared(&format!("CREATE DATABASE {name}"))
-                    .await?;
-                let mut url = url::Url::parse(&server)?;
-                url.set_path(&name);
-                let result = run("PostgreSQL", url.as_str(), newcomers, mentors).await;
-                // ONRAMP_BENCH_KEEP=1 leaves the database for a look at the query plans.
-                if std::env::var("ONRAMP_BENCH_KEEP").is_ok_and(|v| v == "1") {
-                    println!("kept the database {name}");
-                } else {
-                    admin
-                        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                        .await?;
-                }
-                result?;
-            }
-            anyhow::Ok(())
-        })
-}
-
-fn env_usize(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
+        .block_on(support::on_each_database(
+            "bench_pages",
+            |backend, url| async move { run(backend, &url, newcomers, mentors).await },
+        ))
 }
 
 async fn run(backend: &str, url: &str, newcomers: usize, mentors: usize) -> anyhow::Result<()> {
@@ -101,7 +68,7 @@ async fn run(backend: &str, url: &str, newcomers: usize, mentors: usize) -> anyh
     let report = synthetic::seed_synthetic(&db, newcomers, mentors, 1)
         .await
         .context("seed")?;
-    spread_sign_ups(&db).await.context("spread sign-ups")?;
+    spread_sign_ups(&db, 0).await.context("spread sign-ups")?;
     reopen_applications(&db, 40)
         .await
         .context("reopen applications")?;
@@ -241,47 +208,6 @@ async fn get(
     Ok((status, body.len()))
 }
 
-fn with_peer(mut req: Request<Body>) -> Request<Body> {
-    let peer: SocketAddr = "127.0.0.1:40000".parse().expect("an address");
-    req.extensions_mut().insert(ConnectInfo(peer));
-    req
-}
-
-/// Signs in through the demo sign-in form, as a browser on the site does; returns the session cookie.
-async fn sign_in(router: &axum::Router) -> anyhow::Result<String> {
-    let req = Request::post("/signin/demo")
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header("sec-fetch-site", "same-origin")
-        .body(Body::from("login=bench-organizer"))?;
-    let res = router.clone().oneshot(with_peer(req)).await?;
-    anyhow::ensure!(
-        res.status() == StatusCode::SEE_OTHER,
-        "sign-in: {}",
-        res.status()
-    );
-    let cookie = res
-        .headers()
-        .get(header::SET_COOKIE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .ok_or_else(|| anyhow::anyhow!("sign-in set no cookie"))?;
-    Ok(cookie.to_string())
-}
-
-/// Sign-ups over the last twelve months, by id, so the cohort filter has months to choose from.
-async fn spread_sign_ups(db: &DatabaseConnection) -> anyhow::Result<()> {
-    let now = Utc::now();
-    for month in 0..12u32 {
-        let at = now - Months::new(month);
-        users::Entity::update_many()
-            .col_expr(users::Column::CreatedAt, Expr::value(at))
-            .filter(Expr::col(users::Column::Id).modulo(12).eq(month as i32))
-            .exec(db)
-            .await?;
-    }
-    Ok(())
-}
-
 /// `n` mentors whose application waits for a decision, as the people page shows first.
 async fn reopen_applications(db: &DatabaseConnection, n: u64) -> anyhow::Result<()> {
     let ids: Vec<i32> = mentor_profiles::Entity::find()
@@ -355,31 +281,4 @@ async fn write_audit_log(db: &DatabaseConnection, organizer: i32) -> anyhow::Res
     }
     txn.commit().await?;
     Ok(count)
-}
-
-/// The organizer who signs in, starts the rounds and decided the applications.
-async fn organizer(db: &DatabaseConnection) -> anyhow::Result<i32> {
-    let user = users::ActiveModel {
-        github_id: Set(None),
-        github_login: Set("bench-organizer".into()),
-        name: Set(Some("Bench Organizer".into())),
-        email: Set(None),
-        avatar_url: Set(None),
-        timezone: Set(None),
-        is_demo: Set(true),
-        created_at: Set(Utc::now()),
-        last_seen_at: Set(None),
-        ..Default::default()
-    }
-    .insert(db)
-    .await?;
-    user_roles::ActiveModel {
-        user_id: Set(user.id),
-        role: Set(Role::Organizer),
-        granted_by: Set(None),
-        granted_at: Set(Utc::now()),
-    }
-    .insert(db)
-    .await?;
-    Ok(user.id)
 }

@@ -19,13 +19,15 @@
 //! time (targets: the dashboard and the review queue under 100 ms median, the newcomers CSV under 2 s, the process
 //! under 150 MB).
 
-use std::net::SocketAddr;
+#[path = "support/mod.rs"]
+mod support;
+
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Instant;
+use support::{env_usize, ms, organizer, sign_in, spread_sign_ups, with_peer};
 
 use anyhow::Context;
 use axum::body::Body;
-use axum::extract::ConnectInfo;
 use axum::http::{Request, StatusCode, header};
 use chrono::{DateTime, Months, Utc};
 use futures_util::StreamExt;
@@ -37,18 +39,15 @@ use onramp::db::mentorships::{MentorshipOrigin, MentorshipState};
 use onramp::db::progress_events::MilestoneState;
 use onramp::db::progress_reports::{self, Assessment, ReportState};
 use onramp::db::tasks::{Difficulty, TaskKind, TaskState};
-use onramp::db::user_roles::Role;
 use onramp::db::{
-    areas, check_ins, claims, events, mentorships, milestones, progress_events, tasks, user_roles,
-    users,
+    areas, check_ins, claims, events, mentorships, milestones, progress_events, tasks, users,
 };
 use onramp::domain::reports::ReportPolicy;
 use onramp::services::{catalog_import, synthetic};
 use onramp::{database, web};
-use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, Database, DatabaseConnection, EntityTrait,
-    ExprTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 use tower::ServiceExt;
 
@@ -72,38 +71,11 @@ fn main() -> anyhow::Result<()> {
             if let Ok(url) = std::env::var(MEASURE_URL) {
                 return measure(&url).await;
             }
-            let dir = tempfile::tempdir()?;
-            let sqlite = format!("sqlite://{}", dir.path().join("bench.db").display());
-            run("SQLite", &sqlite, newcomers, mentors).await?;
-            if let Ok(server) = std::env::var("ONRAMP_BENCH_DATABASE_URL")
-                && !server.is_empty()
-            {
-                let name = format!("bench_exports_{}", std::process::id());
-                let admin = Database::connect(&server).await?;
-                admin
-                    .execute_unprepared(&format!("CREATE DATABASE {name}"))
-                    .await?;
-                let mut url = url::Url::parse(&server)?;
-                url.set_path(&name);
-                let result = run("PostgreSQL", url.as_str(), newcomers, mentors).await;
-                admin
-                    .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                    .await?;
-                result?;
-            }
-            anyhow::Ok(())
+            support::on_each_database("bench_programme", |backend, url| async move {
+                run(backend, &url, newcomers, mentors).await
+            })
+            .await
         })
-}
-
-fn env_usize(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
 }
 
 async fn run(backend: &str, url: &str, newcomers: usize, mentors: usize) -> anyhow::Result<()> {
@@ -117,7 +89,7 @@ async fn run(backend: &str, url: &str, newcomers: usize, mentors: usize) -> anyh
     synthetic::seed_synthetic(&db, newcomers, mentors, 1)
         .await
         .context("seed")?;
-    spread_sign_ups(&db).await.context("spread sign-ups")?;
+    spread_sign_ups(&db, 1).await.context("spread sign-ups")?;
     let made = programme_history(&db).await.context("history")?;
     organizer(&db).await.context("organizer")?;
     db.close().await?;
@@ -321,74 +293,6 @@ fn status_kb(field: &str) -> u64 {
                 .and_then(|v| v.parse().ok())
         })
         .unwrap_or(0)
-}
-
-fn with_peer(mut req: Request<Body>) -> Request<Body> {
-    let peer: SocketAddr = "127.0.0.1:40000".parse().expect("an address");
-    req.extensions_mut().insert(ConnectInfo(peer));
-    req
-}
-
-/// Signs in through the demo sign-in form, as a browser on the site does; returns the session cookie.
-async fn sign_in(router: &axum::Router) -> anyhow::Result<String> {
-    let req = Request::post("/signin/demo")
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header("sec-fetch-site", "same-origin")
-        .body(Body::from("login=bench-organizer"))?;
-    let res = router.clone().oneshot(with_peer(req)).await?;
-    anyhow::ensure!(
-        res.status() == StatusCode::SEE_OTHER,
-        "sign-in: {}",
-        res.status()
-    );
-    let cookie = res
-        .headers()
-        .get(header::SET_COOKIE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .ok_or_else(|| anyhow::anyhow!("sign-in set no cookie"))?;
-    Ok(cookie.to_string())
-}
-
-/// The organizer who signs in.
-async fn organizer(db: &DatabaseConnection) -> anyhow::Result<i32> {
-    let user = users::ActiveModel {
-        github_id: Set(None),
-        github_login: Set("bench-organizer".into()),
-        name: Set(Some("Bench Organizer".into())),
-        email: Set(None),
-        avatar_url: Set(None),
-        timezone: Set(None),
-        is_demo: Set(true),
-        created_at: Set(Utc::now()),
-        last_seen_at: Set(None),
-        ..Default::default()
-    }
-    .insert(db)
-    .await?;
-    user_roles::ActiveModel {
-        user_id: Set(user.id),
-        role: Set(Role::Organizer),
-        granted_by: Set(None),
-        granted_at: Set(Utc::now()),
-    }
-    .insert(db)
-    .await?;
-    Ok(user.id)
-}
-
-/// Sign-ups over the last twelve months, by id, so cohorts have people.
-async fn spread_sign_ups(db: &DatabaseConnection) -> anyhow::Result<()> {
-    let now = Utc::now();
-    for month in 0..12u32 {
-        let at = now - Months::new(month + 1);
-        users::Entity::update_many()
-            .col_expr(users::Column::CreatedAt, Expr::value(at))
-            .filter(Expr::col(users::Column::Id).modulo(12).eq(month as i32))
-            .exec(db)
-            .await?;
-    }
-    Ok(())
 }
 
 /// SplitMix64, as `services::synthetic` uses: deterministic test data.

@@ -218,7 +218,9 @@ const KEPT: usize = 32;
 /// Dashboards by filter, each kept for `MAX_AGE`.
 #[derive(Default)]
 pub struct DashboardCache {
-    kept: std::sync::Mutex<HashMap<ProgrammeFilter, (std::time::Instant, std::sync::Arc<ProgrammeDashboard>)>>,
+    kept: std::sync::Mutex<
+        HashMap<ProgrammeFilter, (std::time::Instant, std::sync::Arc<ProgrammeDashboard>)>,
+    >,
 }
 
 impl DashboardCache {
@@ -464,7 +466,7 @@ fn median(values: &mut [f64]) -> Option<f64> {
     }
     values.sort_by(f64::total_cmp);
     let mid = values.len() / 2;
-    let m = if values.len() % 2 == 0 {
+    let m = if values.len().is_multiple_of(2) {
         (values[mid - 1] + values[mid]) / 2.0
     } else {
         values[mid]

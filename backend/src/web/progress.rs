@@ -12,7 +12,6 @@ use serde_json::{Value, json};
 use crate::app::AppState;
 use crate::domain::enums::{Choice, domain_enum};
 use crate::domain::profile::FieldErrors;
-use crate::domain::roles::Role;
 use crate::services::progress::{self, CheckInForm, Looker, RecordForm};
 use crate::services::reports;
 use crate::services::users::UserWithRoles;
@@ -54,13 +53,6 @@ pub struct Did {
     did: Choice<ProgressNotice>,
 }
 
-fn looker(user: &UserWithRoles) -> Looker {
-    Looker {
-        id: user.id,
-        organizer: user.has(Role::Organizer),
-    }
-}
-
 /// Where a newcomer's progress page is, for `viewer`.
 fn page_url(viewer: i32, newcomer: i32) -> String {
     if viewer == newcomer {
@@ -80,7 +72,7 @@ async fn progress_view(
 ) -> AppResult<Html<String>> {
     let page = progress::progress_page(
         &state.db,
-        looker(&user),
+        Looker::of(&user),
         newcomer,
         &state.config.progress(),
         Utc::now(),
@@ -206,7 +198,7 @@ pub async fn verify(
     CurrentUser(user): CurrentUser,
     Path(id): Path<i32>,
 ) -> AppResult<Response> {
-    let newcomer = progress::verify_milestone(&state.db, looker(&user), id, Utc::now()).await?;
+    let newcomer = progress::verify_milestone(&state.db, Looker::of(&user), id, Utc::now()).await?;
     let anchor = format!("r-{id}");
     after(
         &state,
@@ -233,7 +225,7 @@ pub async fn question(
     Form(form): Form<Question>,
 ) -> AppResult<Response> {
     let (newcomer, outcome) =
-        progress::question_milestone(&state.db, looker(&user), id, &form.question, Utc::now())
+        progress::question_milestone(&state.db, Looker::of(&user), id, &form.question, Utc::now())
             .await?;
     let key = format!("question-{id}");
     let anchor = format!("r-{id}");
@@ -283,7 +275,8 @@ pub async fn reply(
     Form(form): Form<Reply>,
 ) -> AppResult<Response> {
     let (newcomer, outcome) =
-        progress::reply_to_check_in(&state.db, looker(&user), id, &form.reply, Utc::now()).await?;
+        progress::reply_to_check_in(&state.db, Looker::of(&user), id, &form.reply, Utc::now())
+            .await?;
     let key = format!("reply-{id}");
     let anchor = format!("c-{id}");
     after(

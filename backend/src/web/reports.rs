@@ -13,7 +13,6 @@ use crate::app::AppState;
 use crate::db::progress_reports::Assessment;
 use crate::domain::enums::{Choice, domain_enum};
 use crate::domain::profile::FieldErrors;
-use crate::domain::roles::Role;
 use crate::services::programme::ProgrammeFilter;
 use crate::services::progress::Looker;
 use crate::services::users::UserWithRoles;
@@ -58,13 +57,6 @@ pub struct Did {
     did: Choice<ReportNotice>,
 }
 
-fn looker(user: &UserWithRoles) -> Looker {
-    Looker {
-        id: user.id,
-        organizer: user.has(Role::Organizer),
-    }
-}
-
 async fn report_view(
     state: &AppState,
     user: UserWithRoles,
@@ -74,7 +66,7 @@ async fn report_view(
 ) -> AppResult<Html<String>> {
     let page = reports::report_page(
         &state.db,
-        looker(&user),
+        Looker::of(&user),
         id,
         &state.config.progress(),
         Utc::now(),
@@ -146,7 +138,7 @@ pub async fn submit(
 ) -> AppResult<Response> {
     let outcome = reports::submit_report(
         &state.db,
-        looker(&user),
+        Looker::of(&user),
         id,
         &form.assessment,
         &form.comment,

@@ -53,6 +53,15 @@ pub struct Looker {
     pub organizer: bool,
 }
 
+impl Looker {
+    pub fn of(user: &crate::services::users::UserWithRoles) -> Looker {
+        Looker {
+            id: user.id,
+            organizer: user.has(crate::domain::roles::Role::Organizer),
+        }
+    }
+}
+
 /// How `looker` stands to `newcomer`; NotFound when they may not see them at all (nobody learns whether the
 /// person exists), and when there is no such person.
 pub async fn access(
