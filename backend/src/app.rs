@@ -31,6 +31,8 @@ pub struct AppState {
     pub pool: Arc<PoolCache>,
     /// Each newcomer's suggestions, recomputed when the pool or their profile changes.
     pub suggestions: Arc<SuggestionCache>,
+    /// Everyone's derived progress, kept for a minute.
+    pub progress: Arc<crate::services::progress::ProgressCache>,
     /// The programme dashboard of each filter, kept for a minute.
     pub dashboards: Arc<crate::services::programme_dashboard::DashboardCache>,
 }
@@ -45,6 +47,7 @@ impl AppState {
             catalog: Arc::new(CatalogCache::default()),
             pool: Arc::new(PoolCache::default()),
             suggestions: Arc::new(SuggestionCache::default()),
+            progress: Arc::default(),
             dashboards: Arc::default(),
         }
     }

@@ -202,8 +202,8 @@ async fn a_filter_or_page_that_names_nothing_is_refused_with_what_to_choose() {
             "There is no role called \"wizard\": choose newcomer, mentor or organizer.",
         ),
         (
-            "/organizer/people?state=stalled".to_string(),
-            "There is no state called \"stalled\": choose active, paused, graduated, withdrawn or applied.",
+            "/organizer/people?state=asleep".to_string(),
+            "There is no state called \"asleep\": choose active, paused, graduated, withdrawn, applied, on_track, waiting, stalled or blocked.",
         ),
         (
             "/organizer/people?cohort=2026-13".to_string(),

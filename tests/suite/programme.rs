@@ -145,6 +145,32 @@ async fn the_dashboard_counts_each_step_and_lists_who_needs_attention() {
         "3"
     };
     assert_eq!(funnel(&page)[0].1, expected);
+    // The people page filters by the same derived states, and shows each with its reason.
+    let logins = |page: &Page| -> Vec<String> {
+        page.rows(".people-table tbody tr")
+            .into_iter()
+            .filter(|r| r.len() > 1)
+            .map(|r| {
+                r[0].split_whitespace()
+                    .last()
+                    .unwrap_or_default()
+                    .to_owned()
+            })
+            .collect()
+    };
+    let page = olga.get("/organizer/people?state=blocked").await;
+    assert_eq!(logins(&page), ["ben"]);
+    assert!(page.rows(".people-table tbody tr")[0][2].starts_with("Blocked"));
+    let mut waiting = logins(&olga.get("/organizer/people?state=waiting").await);
+    waiting.sort();
+    assert_eq!(waiting, ["cy", "dee"]);
+    let stalled = olga.get("/organizer/people?state=stalled").await;
+    assert!(logins(&stalled).is_empty());
+    assert!(
+        stalled
+            .select_text(".people-table tbody")
+            .starts_with("No one matches these filters.")
+    );
     // A wrong filter is explained.
     let page = olga.get("/organizer/dashboard?cohort=soon").await;
     assert_eq!(page.status, 400);

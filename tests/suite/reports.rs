@@ -97,9 +97,15 @@ async fn the_mentor_submits_the_newcomer_adds_their_view_and_an_organizer_review
 
     // It waits on the mentor's list of mentees, and on the newcomer's progress page.
     let page = mira.get("/mentor/mentees").await;
-    assert_eq!(page.links(".report-table tbody"), std::slice::from_ref(&page_url));
+    assert_eq!(
+        page.links(".report-table tbody"),
+        std::slice::from_ref(&page_url)
+    );
     let page = nina.get("/progress").await;
-    assert_eq!(page.links(".report-table tbody"), std::slice::from_ref(&page_url));
+    assert_eq!(
+        page.links(".report-table tbody"),
+        std::slice::from_ref(&page_url)
+    );
 
     // Without an assessment, the mentor's form comes back with its message and the comment kept.
     let page = mira

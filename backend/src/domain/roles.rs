@@ -54,6 +54,11 @@ domain_enum! {
         Graduated = "graduated",
         Withdrawn = "withdrawn",
         Applied = "applied",
+        /// The derived progress states (see `domain::progress`), of active newcomers.
+        OnTrack = "on_track",
+        Waiting = "waiting",
+        Stalled = "stalled",
+        Blocked = "blocked",
     }
 }
 
@@ -65,7 +70,27 @@ impl PersonState {
             PersonState::Paused => Some(NewcomerStatus::Paused),
             PersonState::Graduated => Some(NewcomerStatus::Graduated),
             PersonState::Withdrawn => Some(NewcomerStatus::Withdrawn),
-            PersonState::Applied => None,
+            PersonState::Applied
+            | PersonState::OnTrack
+            | PersonState::Waiting
+            | PersonState::Stalled
+            | PersonState::Blocked => None,
+        }
+    }
+
+    /// The derived progress state this state is, if it is one.
+    pub fn progress_state(self) -> Option<crate::domain::progress::ProgressState> {
+        use crate::domain::progress::ProgressState;
+        match self {
+            PersonState::OnTrack => Some(ProgressState::OnTrack),
+            PersonState::Waiting => Some(ProgressState::WaitingForMentor),
+            PersonState::Stalled => Some(ProgressState::Stalled),
+            PersonState::Blocked => Some(ProgressState::Blocked),
+            PersonState::Active
+            | PersonState::Paused
+            | PersonState::Graduated
+            | PersonState::Withdrawn
+            | PersonState::Applied => None,
         }
     }
 
@@ -77,6 +102,10 @@ impl PersonState {
             PersonState::Graduated => "graduated newcomer",
             PersonState::Withdrawn => "withdrawn newcomer",
             PersonState::Applied => "applied to mentor",
+            PersonState::OnTrack => "on track",
+            PersonState::Waiting => "waiting for the mentor",
+            PersonState::Stalled => "stalled",
+            PersonState::Blocked => "blocked",
         }
     }
 }

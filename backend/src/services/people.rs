@@ -43,6 +43,8 @@ pub struct PeopleFilter {
     pub state: Option<PersonState>,
     /// Signed up in this month.
     pub cohort: Option<Cohort>,
+    /// For a derived progress state: the newcomers in it (the caller derives them, see `progress::ProgressCache`).
+    pub in_state: Vec<i32>,
 }
 
 /// One page of the people a filter finds.
@@ -75,7 +77,7 @@ fn matching(filter: &PeopleFilter) -> Select<users::Entity> {
         q = q.filter(users::Column::Id.in_subquery(holders));
     }
     if let Some(state) = filter.state {
-        q = q.filter(state_condition(state));
+        q = q.filter(state_condition(state, &filter.in_state));
     }
     if let Some(cohort) = filter.cohort {
         q = q
@@ -87,7 +89,7 @@ fn matching(filter: &PeopleFilter) -> Select<users::Entity> {
 
 /// The SQL condition for a state. The match is exhaustive on purpose: a new state (a derived progress state such
 /// as "stalled") does not compile until it says here which people it is.
-fn state_condition(state: PersonState) -> sea_orm::Condition {
+fn state_condition(state: PersonState, in_state: &[i32]) -> sea_orm::Condition {
     match state {
         PersonState::Active
         | PersonState::Paused
@@ -97,6 +99,12 @@ fn state_condition(state: PersonState) -> sea_orm::Condition {
             .into_condition(),
         PersonState::Applied => mentor_profiles::Column::Status
             .eq(MentorStatus::Applied)
+            .into_condition(),
+        PersonState::OnTrack
+        | PersonState::Waiting
+        | PersonState::Stalled
+        | PersonState::Blocked => users::Column::Id
+            .is_in(in_state.iter().copied())
             .into_condition(),
     }
 }

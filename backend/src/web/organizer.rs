@@ -53,11 +53,25 @@ pub async fn people(
     Organizer(user): Organizer,
     Query(query): Query<PeopleQuery>,
 ) -> AppResult<Html<String>> {
+    // A derived state (stalled, blocked, ...) names the newcomers in it now, from everyone's progress (kept for
+    // a minute).
+    let in_state = match query.state.and_then(|s| s.progress_state()) {
+        Some(wanted) => state
+            .progress
+            .everyone(&state.db, &state.config.progress(), Utc::now())
+            .await?
+            .values()
+            .filter(|p| p.standing.state == wanted)
+            .map(|p| p.id)
+            .collect(),
+        None => Vec::new(),
+    };
     let filter = PeopleFilter {
         q: query.q.trim().to_string(),
         role: query.role,
         state: query.state,
         cohort: query.cohort,
+        in_state,
     };
     let found = people::search(&state.db, &filter, query.paging).await?;
     // Each newcomer on the page with their derived state and its reason (a handful of grouped queries for the

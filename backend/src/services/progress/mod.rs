@@ -6,6 +6,7 @@
 //! Every change writes its event (timelines, last activity) and its audit row in the change's transaction.
 //! Progress on milestones and check-ins also counts for the newcomer's active claim, which then expires later.
 
+mod cache;
 mod check_ins;
 mod mentees;
 mod milestones;
@@ -15,6 +16,7 @@ mod state;
 use sea_orm::ConnectionTrait;
 use serde::Serialize;
 
+pub use cache::ProgressCache;
 pub use check_ins::{CheckInForm, check_in, reply_to_check_in};
 pub use mentees::{MenteeRow, mentees_of};
 pub use milestones::{
