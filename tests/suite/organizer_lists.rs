@@ -438,6 +438,30 @@ async fn a_round_over_many_newcomers_is_reviewed_a_page_at_a_time_and_searched()
         )]
     );
 
+    // By cohort: everyone here signed up this month; a month with nobody leaves every list empty, and the
+    // pager keeps the month.
+    let this_month = Utc::now().format("%Y-%m").to_string();
+    let ours = org
+        .get(&format!("{path}?cohort={this_month}&show=unplaced&page=2"))
+        .await;
+    assert_eq!(ours.count("tr.unplaced"), 50);
+    assert!(
+        ours.links("nav[aria-label=Pages]")
+            .iter()
+            .all(|l| l.contains(&format!("cohort={this_month}"))),
+        "{:?}",
+        ours.links("nav[aria-label=Pages]")
+    );
+    let none = org.get(&format!("{path}?cohort=2001-01")).await;
+    assert_eq!(none.count("tr.unplaced"), 0);
+    assert_eq!(none.count(".proposals-table tbody tr"), 0);
+    let bad = org.get(&format!("{path}?cohort=last-spring")).await;
+    assert_eq!(bad.status, 400);
+    bad.assert_error_page(
+        "That did not work",
+        "There is no cohort called \"last-spring\"",
+    );
+
     // A newcomer by login: their proposal or their row among the unplaced, and nothing else.
     let review = rounds::review_round(&app.db, created.round_id)
         .await

@@ -9,11 +9,12 @@ use minijinja::value::Serde;
 use serde::Deserialize;
 
 use crate::app::AppState;
+use crate::domain::calendar::Cohort;
 use crate::domain::enums::Choice;
 use crate::domain::mentorship::ProposalAnswer;
 use crate::domain::paging::{PageQuery, Window};
 use crate::domain::rounds::{RoundKind, RoundList, RoundState};
-use crate::services::{claims, mentorships, rounds};
+use crate::services::{claims, mentorships, people, rounds};
 use crate::web::error::AppResult;
 use crate::web::extract::{Mentor, Organizer, Viewer};
 use crate::web::form::{Form, Query, blank_is_none};
@@ -62,6 +63,9 @@ pub struct RoundQuery {
     q: String,
     #[serde(default, deserialize_with = "blank_is_none")]
     show: Option<RoundList>,
+    /// Only newcomers who signed up in this month (`YYYY-MM`).
+    #[serde(default, deserialize_with = "blank_is_none")]
+    cohort: Option<Cohort>,
     #[serde(flatten)]
     paging: PageQuery,
 }
@@ -75,7 +79,14 @@ pub async fn round_page(
     let search = rounds::RoundSearch {
         q: query.q.trim().to_string(),
         show: query.show,
+        cohort: query.cohort,
     };
+    let cohort = query.cohort.map(|c| c.to_string()).unwrap_or_default();
+    let cohorts: Vec<(String, String)> = people::cohorts(&state.db)
+        .await?
+        .into_iter()
+        .map(|c| (c.to_string(), c.label()))
+        .collect();
     let review = rounds::review_page(&state.db, id, &search, query.paging).await?;
     let is_draft = review.round.state == RoundState::Draft;
     let is_mentors = review.round.kind == RoundKind::Mentors;
@@ -86,13 +97,19 @@ pub async fn round_page(
             RoundList::All => "",
             other => other.as_str(),
         };
-        let pager = window.pager(&path, &[("q", &search.q), ("show", show)]);
+        let pager = window.pager(
+            &path,
+            &[("q", &search.q), ("cohort", &cohort), ("show", show)],
+        );
         let all = PageQuery {
             page: Default::default(),
             ..query.paging
         }
         .within(window.total)
-        .pager(&path, &[("q", &search.q), ("show", show)])
+        .pager(
+            &path,
+            &[("q", &search.q), ("cohort", &cohort), ("show", show)],
+        )
         .here;
         (pager, all)
     };
@@ -117,6 +134,8 @@ pub async fn round_page(
             is_mentors,
             just_sent => query.sent,
             q => search.q,
+            cohort,
+            cohorts,
             show => review.show.as_str(),
             overview => overview.here,
             proposals_pager => Serde(&proposals_pager),

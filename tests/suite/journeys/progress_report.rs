@@ -1,5 +1,5 @@
 //! A mentor completes a progress report (after a note on a missing assessment), the newcomer adds their view, and
-//! an organizer finds it in the review queue, reads it beside the timeline and marks it reviewed, then looks at
+//! an organizer finds it in the review queue, reads it beside the timeline and marks it reviewed and pauses the newcomer, then looks at
 //! the programme dashboard for the newcomer's area.
 
 use super::describe;
@@ -89,6 +89,20 @@ async fn a_mentor_completes_a_report_the_newcomer_adds_a_view_and_an_organizer_r
                 .starts_with("Report reviewed.")
         );
         assert!(b.text(".report-state").await.starts_with("reviewed"));
+
+        b.step("pause");
+        b.fill("Reason, for the newcomer", "Exams until January")
+            .await;
+        b.follow("//button[normalize-space()='Pause']").await;
+        assert!(
+            b.text("[role=status]")
+                .await
+                .starts_with("The newcomer is paused")
+        );
+        assert_eq!(
+            b.text(".report-facts .badge[class*='progress-']").await,
+            "Paused"
+        );
 
         b.step("programme");
         b.follow("//nav//a[normalize-space()='Programme']").await;

@@ -27,6 +27,11 @@ const MASKS: &[(&str, &str)] = &[
     (r"/mentor/proposals/\d+", "/mentor/proposals/[id]"),
     // How long the solver took.
     (r"\b\d+(\.\d+)? ?ms\b", "[ms]"),
+    // The sign-up months a filter offers: this month, when the test runs.
+    (
+        r#"<option value="\d{4}-\d{2}"( selected)?>[A-Z][a-z]+ \d{4}</option>"#,
+        "<option value=\"[month]\"$1>[month]</option>",
+    ),
 ];
 
 /// Settings that apply the masks; use as `snapshot::settings().bind(|| insta::assert_snapshot!(..))`,
@@ -45,7 +50,8 @@ fn the_masks_hide_what_varies_and_keep_the_rest() {
                 Request id: <code>0193a6f2-7c1e-7b3a-9d4e-5f6a7b8c9d0e</code>\n\
                 created 2026-11-24 10:00 · sent 2026-11-24T10:05:07.123456Z\n\
                 <a href=\"/organizer/rounds/12\">Round 12: mentors</a> solved in 3 ms\n\
-                <form action=\"/mentor/proposals/7\"> 12 of 40 newcomers placed, score 87";
+                <form action=\"/mentor/proposals/7\"> 12 of 40 newcomers placed, score 87\n\
+                <option value=\"2026-12\" selected>December 2026</option>";
     settings().bind(|| {
         insta::assert_snapshot!(page, @r#"
         <link href="/static/app.css?v=[hash]">
@@ -53,6 +59,7 @@ fn the_masks_hide_what_varies_and_keep_the_rest() {
         created [datetime] · sent [datetime]
         <a href="/organizer/rounds/[id]">Round [id]: mentors</a> solved in [ms]
         <form action="/mentor/proposals/[id]"> 12 of 40 newcomers placed, score 87
+        <option value="[month]" selected>[month]</option>
         "#)
     });
 }

@@ -35,6 +35,8 @@ pub struct RoundSearch {
     pub q: String,
     /// The list to page through; `All` shows the first page of each.
     pub show: Option<RoundList>,
+    /// Only newcomers who signed up in this month.
+    pub cohort: Option<crate::domain::calendar::Cohort>,
 }
 
 /// One of a round's lists: a page of it, and where that page is in the list.
@@ -151,7 +153,7 @@ pub async fn review_page(
     };
     let lists = Lists {
         round: &round,
-        found: named(db, &search.q).await?,
+        found: found(db, search).await?,
     };
     let first_page = PageQuery {
         page: Default::default(),
@@ -290,6 +292,28 @@ pub async fn review_page(
 /// Searches naming more people than this are run as a subquery in each list's statements; fewer are looked up
 /// once and listed by id, which spares every statement a scan of the people (4 to 6 statements a page).
 const NAMED_BY_ID: u64 = 1000;
+
+/// Proposals the search keeps: named by its text, of newcomers of its cohort; None when it keeps them all.
+async fn found(
+    db: &impl ConnectionTrait,
+    search: &RoundSearch,
+) -> ServiceResult<Option<Condition>> {
+    let named = named(db, &search.q).await?;
+    let Some(cohort) = search.cohort else {
+        return Ok(named);
+    };
+    let joined = users::Entity::find()
+        .select_only()
+        .column(users::Column::Id)
+        .filter(users::Column::CreatedAt.gte(cohort.start()))
+        .filter(users::Column::CreatedAt.lt(cohort.end()))
+        .into_query();
+    let of_cohort = round_proposals::Column::NewcomerId.in_subquery(joined);
+    Ok(Some(match named {
+        Some(n) => Condition::all().add(n).add(of_cohort),
+        None => Condition::all().add(of_cohort),
+    }))
+}
 
 /// Proposals whose newcomer, mentor or task the search text names; None when nothing was typed.
 async fn named(db: &impl ConnectionTrait, q: &str) -> ServiceResult<Option<Condition>> {
