@@ -16,9 +16,12 @@ use crate::services::ServiceResult;
 /// How long everyone's progress is kept before it is derived again.
 pub const MAX_AGE: Duration = Duration::from_secs(60);
 
+/// Every newcomer's progress, by user id.
+pub type Everyone = Arc<HashMap<i32, NewcomerProgress>>;
+
 #[derive(Default)]
 pub struct ProgressCache {
-    kept: Mutex<Option<(Instant, Arc<HashMap<i32, NewcomerProgress>>)>>,
+    kept: Mutex<Option<(Instant, Everyone)>>,
 }
 
 impl ProgressCache {
@@ -28,7 +31,7 @@ impl ProgressCache {
         db: &impl ConnectionTrait,
         policy: &ProgressPolicy,
         now: DateTime<Utc>,
-    ) -> ServiceResult<Arc<HashMap<i32, NewcomerProgress>>> {
+    ) -> ServiceResult<Everyone> {
         if let Some((at, all)) = self.kept.lock().expect("progress cache lock").as_ref()
             && at.elapsed() < MAX_AGE
         {
