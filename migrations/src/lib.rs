@@ -1,5 +1,7 @@
 pub use sea_orm_migration::prelude::*;
 
+mod columns;
+
 mod m20261124_000001_users;
 mod m20261124_000002_profiles;
 mod m20261124_000003_catalog;

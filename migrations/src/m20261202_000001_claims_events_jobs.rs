@@ -1,5 +1,7 @@
 use sea_orm_migration::{prelude::*, schema::*};
 
+use crate::columns::{add_column, drop_column};
+
 /// Claims that expire and are confirmed, mentorships that start from a mentor's queue or a newcomer's request,
 /// task offers from task rounds, the `events` every state change writes, and the `jobs` queue for background
 /// work. New columns are nullable or defaulted so existing rows stay valid; SQLite takes one column per ALTER.
@@ -273,26 +275,6 @@ impl MigrationTrait for Migration {
         }
         Ok(())
     }
-}
-
-async fn add_column(
-    manager: &SchemaManager<'_>,
-    table: impl IntoIden,
-    mut col: ColumnDef,
-) -> Result<(), DbErr> {
-    manager
-        .alter_table(Table::alter().table(table).add_column(&mut col).to_owned())
-        .await
-}
-
-async fn drop_column(
-    manager: &SchemaManager<'_>,
-    table: impl IntoIden,
-    col: impl IntoIden,
-) -> Result<(), DbErr> {
-    manager
-        .alter_table(Table::alter().table(table).drop_column(col).to_owned())
-        .await
 }
 
 /// A link to a person that goes when the person goes.

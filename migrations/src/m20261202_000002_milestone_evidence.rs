@@ -1,5 +1,7 @@
 use sea_orm_migration::{prelude::*, schema::*};
 
+use crate::columns::{add_column, drop_column};
+
 /// Milestones that say which evidence fits them, milestone records that a mentor verifies or questions (with the
 /// conversation in `progress_comments`), check-ins that say what comes next, the progress reports of each
 /// mentorship's periods, and mentorships an organizer assigns. New columns are defaulted or nullable so existing
@@ -237,16 +239,6 @@ impl MigrationTrait for Migration {
     }
 }
 
-async fn add_column(
-    manager: &SchemaManager<'_>,
-    table: impl IntoIden,
-    mut col: ColumnDef,
-) -> Result<(), DbErr> {
-    manager
-        .alter_table(Table::alter().table(table).add_column(&mut col).to_owned())
-        .await
-}
-
 /// Make `mentorships.origin` anew with the values `allowed`: rename it, add the new column, copy, drop the old.
 /// One batch of statements on one connection (the same SQL on SQLite and PostgreSQL; sea-query's SQLite writer
 /// has no RENAME COLUMN, and the steps must not be spread over pooled connections).
@@ -266,16 +258,6 @@ async fn remake_origin(manager: &SchemaManager<'_>, allowed: &[&str]) -> Result<
         ))
         .await?;
     Ok(())
-}
-
-async fn drop_column(
-    manager: &SchemaManager<'_>,
-    table: impl IntoIden,
-    col: impl IntoIden,
-) -> Result<(), DbErr> {
-    manager
-        .alter_table(Table::alter().table(table).drop_column(col).to_owned())
-        .await
 }
 
 #[derive(DeriveIden)]

@@ -23,3 +23,17 @@ pub fn optional(text: &str, max: usize, what: &str) -> ServiceResult<Option<Stri
 pub fn required(text: &str, max: usize, what: &str) -> ServiceResult<String> {
     optional(text, max, what)?.ok_or_else(|| ServiceError::Invalid(format!("Give {what}.")))
 }
+
+/// `required`, for the one text field of a form: the message goes beside `field`.
+pub fn required_field(
+    text: &str,
+    max: usize,
+    what: &str,
+    field: &'static str,
+) -> Result<String, crate::domain::profile::FieldErrors> {
+    required(text, max, what).map_err(|e| {
+        let mut errors = crate::domain::profile::FieldErrors::default();
+        errors.add(field, e.to_string());
+        errors
+    })
+}

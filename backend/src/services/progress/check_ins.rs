@@ -102,13 +102,9 @@ pub async fn reply_to_check_in(
         .await?
         .ok_or(ServiceError::NotFound)?;
     access(db, looker, check_in.newcomer_id).await?;
-    let body = match text::required(body, MAX_MESSAGE, "your reply") {
-        Ok(b) => b,
-        Err(e) => {
-            let mut errors = FieldErrors::default();
-            errors.add("reply", e.to_string());
-            return Ok((check_in.newcomer_id, Err(errors)));
-        }
+    let body = match text::required_field(body, MAX_MESSAGE, "your reply", "reply") {
+        Ok(text) => text,
+        Err(errors) => return Ok((check_in.newcomer_id, Err(errors))),
     };
     let txn = begin_write(db).await?;
     check_in_replies::ActiveModel {

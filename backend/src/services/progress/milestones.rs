@@ -286,13 +286,14 @@ pub async fn question_milestone(
     if !access(db, looker, record.newcomer_id).await?.may_review() {
         return Err(ServiceError::NotFound);
     }
-    let question = match text::required(question, MAX_MESSAGE, "your question for the newcomer") {
-        Ok(q) => q,
-        Err(e) => {
-            let mut errors = FieldErrors::default();
-            errors.add("question", e.to_string());
-            return Ok((record.newcomer_id, Err(errors)));
-        }
+    let question = match text::required_field(
+        question,
+        MAX_MESSAGE,
+        "your question for the newcomer",
+        "question",
+    ) {
+        Ok(text) => text,
+        Err(errors) => return Ok((record.newcomer_id, Err(errors))),
     };
     let milestone = milestone_of(db, &record).await?;
     let txn = begin_write(db).await?;

@@ -99,13 +99,9 @@ pub async fn add_newcomer_view(
     if report.newcomer_id != newcomer {
         return Err(ServiceError::NotFound);
     }
-    let view = match text::required(view, MAX_MESSAGE, "your view of the period") {
-        Ok(v) => v,
-        Err(e) => {
-            let mut errors = FieldErrors::default();
-            errors.add("view", e.to_string());
-            return Ok(Err(errors));
-        }
+    let view = match text::required_field(view, MAX_MESSAGE, "your view of the period", "view") {
+        Ok(text) => text,
+        Err(errors) => return Ok(Err(errors)),
     };
     let txn = begin_write(db).await?;
     let updated = progress_reports::Entity::update_many()
@@ -145,13 +141,9 @@ pub async fn review_report(
     now: DateTime<Utc>,
 ) -> ServiceResult<Result<(), FieldErrors>> {
     let report = find(db, id).await?;
-    let note = match text::required(note, MAX_MESSAGE, "a note on your review") {
-        Ok(n) => n,
-        Err(e) => {
-            let mut errors = FieldErrors::default();
-            errors.add("note", e.to_string());
-            return Ok(Err(errors));
-        }
+    let note = match text::required_field(note, MAX_MESSAGE, "a note on your review", "note") {
+        Ok(text) => text,
+        Err(errors) => return Ok(Err(errors)),
     };
     let txn = begin_write(db).await?;
     let updated = progress_reports::Entity::update_many()
