@@ -13,6 +13,7 @@ use crate::assets::Assets;
 use crate::auth::session_store::DbSessionStore;
 use crate::config::Config;
 use crate::db::{areas, tasks};
+use crate::mail::{Composer, Mailer, Signer, Transport};
 use crate::services::suggestions::{PoolCache, SuggestionCache};
 use crate::services::{catalog_import, demo_people};
 use crate::templates::Templates;
@@ -35,21 +36,54 @@ pub struct AppState {
     pub progress: Arc<crate::services::progress::ProgressCache>,
     /// The programme dashboard of each filter, kept for a minute.
     pub dashboards: Arc<crate::services::programme_dashboard::DashboardCache>,
+    /// Writes and sends email (SMTP, or kept locally in demo mode).
+    pub mailer: Arc<Mailer>,
 }
 
 impl AppState {
     pub fn new(db: DatabaseConnection, config: Config) -> AppState {
         let assets = Assets::load();
+        let templates = Arc::new(Templates::new(&assets));
         AppState {
             db,
+            mailer: Arc::new(mailer(&config, templates.clone())),
             config: Arc::new(config),
-            templates: Arc::new(Templates::new(&assets)),
+            templates,
             catalog: Arc::new(CatalogCache::default()),
             pool: Arc::new(PoolCache::default()),
             suggestions: Arc::new(SuggestionCache::default()),
             progress: Arc::default(),
             dashboards: Arc::default(),
         }
+    }
+}
+
+/// The mail side of the service from its configuration (whose values were checked when it was read).
+pub fn mailer(config: &Config, templates: Arc<Templates>) -> Mailer {
+    let from = config
+        .mail_from
+        .parse()
+        .expect("ONRAMP_MAIL_FROM was checked when the configuration was read");
+    let composer = Composer::new(
+        templates,
+        from,
+        config.base_url(),
+        Signer::new(&config.email_signing_key()),
+    );
+    let settings = config.delivery();
+    let transport = match &config.smtp_url {
+        Some(url) => Transport::smtp(
+            url.expose(),
+            settings.concurrency as u32,
+            std::time::Duration::from_secs(30),
+        )
+        .expect("ONRAMP_SMTP_URL was checked when the configuration was read"),
+        None => Transport::Local,
+    };
+    Mailer {
+        composer,
+        transport,
+        settings,
     }
 }
 
@@ -88,6 +122,13 @@ pub async fn prepare(config: &Config) -> anyhow::Result<DatabaseConnection> {
 
 /// Run the service until Ctrl-C or SIGTERM.
 pub async fn serve(config: Config) -> anyhow::Result<()> {
+    let missing = config.production_problems();
+    if !missing.is_empty() {
+        anyhow::bail!(
+            "GitHub sign-in is configured, so this is production, which needs: {}",
+            missing.join(", ")
+        );
+    }
     let db = prepare(&config).await?;
     let listener = TcpListener::bind(config.bind)
         .await
@@ -105,14 +146,28 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     )));
     // Each instance runs one worker; the queue keeps several instances from running a job twice.
     // The hourly pass that drafts progress reports keeps itself going; each start queues one in case it stopped.
+    // So does the nudge pass.
     crate::services::reports::schedule_next_pass(&db, chrono::Utc::now()).await?;
+    crate::services::nudges::schedule_next_pass(&db, chrono::Utc::now()).await?;
     let worker = jobs::Worker::new(
         db.clone(),
-        jobs::standard(config.claims(), config.reports()),
+        jobs::standard(config.claims(), config.reports(), config.nudge_policies()),
         worker_name(),
     );
     tokio::spawn(worker.run_forever(std::time::Duration::from_secs(config.job_poll_secs)));
-    let router = web::router(AppState::new(db, config));
+    let state = AppState::new(db.clone(), config);
+    if state.mailer.transport.is_local() {
+        tracing::warn!(
+            "no mail server configured (ONRAMP_SMTP_URL): mail stays local, at /dev/mail"
+        );
+    }
+    // Each instance sends from the outbox too; leases keep two instances from sending one email.
+    tokio::spawn(state.mailer.clone().run_forever(
+        db,
+        worker_name(),
+        std::time::Duration::from_millis(state.config.mail_poll_ms),
+    ));
+    let router = web::router(state);
     // The peer address keys the sign-in rate limit.
     let service = router.into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, service)

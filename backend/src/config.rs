@@ -238,6 +238,65 @@ pub struct Config {
     /// Days after a period's end by which the mentor's report is due.
     #[arg(long, env = "ONRAMP_REPORT_DUE_DAYS", default_value_t = 7, value_parser = clap::value_parser!(u32).range(0..=90))]
     pub report_due_days: u32,
+
+    /// Mail server to send through, e.g. smtp://127.0.0.1:1025 or smtps://user:pass@mail.example.org; without
+    /// it (demo mode) mail stays in the outbox and shows on the demo mail page. Required in production.
+    #[arg(long, env = "ONRAMP_SMTP_URL", hide_env_values = true, value_parser = parse_smtp_url)]
+    pub smtp_url: Option<Secret>,
+
+    /// The From of every email.
+    #[arg(long, env = "ONRAMP_MAIL_FROM", default_value = "Onramp <onramp@localhost>", value_parser = parse_mailbox)]
+    pub mail_from: String,
+
+    /// Secret that signs the unsubscribe links in email (any long random string). Required in production; demo
+    /// mode uses a fixed development key.
+    #[arg(long, env = "ONRAMP_EMAIL_SECRET", hide_env_values = true, value_parser = parse_secret)]
+    pub email_secret: Option<Secret>,
+
+    /// Emails each instance takes from the outbox at once; also the most that can go out twice if it dies
+    /// mid-batch.
+    #[arg(long, env = "ONRAMP_MAIL_BATCH", default_value_t = 100, value_parser = clap::value_parser!(u64).range(1..=10_000))]
+    pub mail_batch: u64,
+
+    /// Emails in flight at once from each instance (and SMTP connections it keeps open).
+    #[arg(long, env = "ONRAMP_MAIL_CONNECTIONS", default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=256))]
+    pub mail_connections: u32,
+
+    /// Tries of an email before it is marked failed.
+    #[arg(long, env = "ONRAMP_MAIL_MAX_ATTEMPTS", default_value_t = 8, value_parser = clap::value_parser!(i32).range(1..=100))]
+    pub mail_max_attempts: i32,
+
+    /// How often each instance looks for due email, in milliseconds.
+    #[arg(long, env = "ONRAMP_MAIL_POLL_MS", default_value_t = 1000, value_parser = clap::value_parser!(u64).range(10..=3_600_000))]
+    pub mail_poll_ms: u64,
+
+    /// Nudges: days after signing up before a newcomer is reminded to finish their profile.
+    #[arg(long, env = "ONRAMP_NUDGE_PROFILE_DAYS", default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=365))]
+    pub nudge_profile_days: u32,
+
+    /// Nudges: days without activity before a newcomer is reminded.
+    #[arg(long, env = "ONRAMP_NUDGE_QUIET_DAYS", default_value_t = 7, value_parser = clap::value_parser!(u32).range(1..=365))]
+    pub nudge_quiet_days: u32,
+
+    /// Nudges: days without activity before the newcomer's mentor is told.
+    #[arg(long, env = "ONRAMP_NUDGE_QUIET_MENTOR_DAYS", default_value_t = 14, value_parser = clap::value_parser!(u32).range(1..=365))]
+    pub nudge_quiet_mentor_days: u32,
+
+    /// Nudges: days without activity before the organizers are told.
+    #[arg(long, env = "ONRAMP_NUDGE_QUIET_ORGANIZERS_DAYS", default_value_t = 21, value_parser = clap::value_parser!(u32).range(1..=365))]
+    pub nudge_quiet_organizers_days: u32,
+
+    /// Nudges: days a round's proposal or a newcomer's request waits before the mentor is reminded.
+    #[arg(long, env = "ONRAMP_NUDGE_WAITING_DAYS", default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=365))]
+    pub nudge_waiting_days: u32,
+
+    /// Nudges: days a check-in waits for the mentor's reply before they are reminded.
+    #[arg(long, env = "ONRAMP_NUDGE_CHECK_IN_DAYS", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=365))]
+    pub nudge_check_in_days: u32,
+
+    /// Nudges: days before a progress report is due that the mentor is reminded.
+    #[arg(long, env = "ONRAMP_NUDGE_REPORT_DAYS", default_value_t = 3, value_parser = clap::value_parser!(u32).range(0..=90))]
+    pub nudge_report_days: u32,
 }
 
 impl Config {
@@ -308,6 +367,61 @@ impl Config {
         }
     }
 
+    /// The nudge thresholds (`ONRAMP_NUDGE_*`).
+    pub fn nudges(&self) -> crate::domain::nudges::NudgePolicy {
+        let days = |d: u32| chrono::Duration::days(i64::from(d));
+        crate::domain::nudges::NudgePolicy {
+            profile_unfinished: days(self.nudge_profile_days),
+            quiet: days(self.nudge_quiet_days),
+            quiet_mentor: days(self.nudge_quiet_mentor_days),
+            quiet_organizers: days(self.nudge_quiet_organizers_days),
+            waiting_for_mentor: days(self.nudge_waiting_days),
+            check_in_unanswered: days(self.nudge_check_in_days),
+            report_due: days(self.nudge_report_days),
+        }
+    }
+
+    /// What the nudge pass works with: its own thresholds and the progress policy it reads standing by.
+    pub fn nudge_policies(&self) -> crate::services::nudges::Policies {
+        crate::services::nudges::Policies {
+            nudges: self.nudges(),
+            progress: self.progress(),
+        }
+    }
+
+    /// The mail worker's pace (`ONRAMP_MAIL_*`).
+    pub fn delivery(&self) -> crate::mail::DeliverySettings {
+        crate::mail::DeliverySettings {
+            batch: self.mail_batch,
+            concurrency: self.mail_connections as usize,
+            max_attempts: self.mail_max_attempts,
+            ..Default::default()
+        }
+    }
+
+    /// The key that signs unsubscribe links: the configured secret, or in demo mode a fixed development key.
+    pub fn email_signing_key(&self) -> Vec<u8> {
+        match &self.email_secret {
+            Some(s) => s.expose().as_bytes().to_vec(),
+            None => DEMO_EMAIL_KEY.as_bytes().to_vec(),
+        }
+    }
+
+    /// What production cannot run without: with GitHub sign-in configured, mail must really go out and its
+    /// links must be signed with a secret of the deployment's own.
+    pub fn production_problems(&self) -> Vec<&'static str> {
+        let mut missing = Vec::new();
+        if !self.demo_mode() {
+            if self.smtp_url.is_none() {
+                missing.push("ONRAMP_SMTP_URL (the mail server)");
+            }
+            if self.email_secret.is_none() {
+                missing.push("ONRAMP_EMAIL_SECRET (signs unsubscribe links)");
+            }
+        }
+        missing
+    }
+
     pub fn matching(&self) -> MatchingConfig {
         MatchingConfig {
             max_tz_hours: self.match_max_tz_hours,
@@ -340,6 +454,9 @@ impl Config {
             .then(|| ConfiguredOrganizer::login(login))
     }
 }
+
+/// Signs unsubscribe links in demo mode only (production refuses to start without ONRAMP_EMAIL_SECRET).
+const DEMO_EMAIL_KEY: &str = "onramp-demo-mode-unsubscribe-key";
 
 /// The prefix of a numeric GitHub id in ONRAMP_ORGANIZERS (`id:12345`); ':' never appears in a login.
 const ID_PREFIX: &str = "id:";
@@ -399,6 +516,18 @@ fn parse_organizer(s: &str) -> Result<String, String> {
         ),
         _ => Ok(s.to_string()),
     }
+}
+
+fn parse_smtp_url(s: &str) -> Result<Secret, String> {
+    lettre::AsyncSmtpTransport::<lettre::Tokio1Executor>::from_url(s)
+        .map(|_| Secret::from(s))
+        .map_err(|e| format!("expected smtp://HOST:PORT or smtps://USER:PASS@HOST: {e}"))
+}
+
+fn parse_mailbox(s: &str) -> Result<String, String> {
+    s.parse::<lettre::message::Mailbox>()
+        .map(|_| s.to_string())
+        .map_err(|e| format!("expected an address such as \"Onramp <onramp@example.org>\": {e}"))
 }
 
 fn parse_http_url(s: &str) -> Result<Url, String> {

@@ -7,7 +7,10 @@ use std::time::Duration;
 use anyhow::{Context, bail};
 use onramp_migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection};
+use sea_orm::{
+    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbErr,
+    SqliteTransactionMode, TransactionOptions, TransactionTrait,
+};
 
 /// Connect to `url`; for SQLite the file and its directory are created when missing.
 pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
@@ -68,6 +71,16 @@ pub fn redact(url: &str) -> String {
         }
         _ => url.to_string(),
     }
+}
+
+/// A write transaction that holds SQLite's write lock from its first statement, so its reads and writes are not
+/// interleaved with another writer's (PostgreSQL ignores the mode; there, row locks and constraints do this).
+pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    db.begin_with_options(TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..Default::default()
+    })
+    .await
 }
 
 #[cfg(test)]

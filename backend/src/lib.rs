@@ -1,5 +1,5 @@
 //! Onramp: pairs newcomers to Rust in the Linux kernel with mentors and with binding or driver tasks, and keeps
-//! them moving to a merged patch. Layers: `web` -> `services` -> (`domain`, `db`); see DESIGN.md.
+//! them moving to a merged patch. Layers: `web` -> `services` -> (`domain`, `db`, `mail`); see DESIGN.md.
 
 pub mod app;
 pub mod assets;
@@ -10,6 +10,7 @@ pub mod database;
 pub mod db;
 pub mod domain;
 pub mod jobs;
+pub mod mail;
 pub mod services;
 pub mod templates;
 pub mod web;

@@ -13,6 +13,7 @@ mod m20261201_220000_organizer_logins;
 mod m20261201_220100_session_created_at;
 mod m20261202_000001_claims_events_jobs;
 mod m20261202_000002_milestone_evidence;
+mod m20261202_000003_mail_delivery;
 
 pub struct Migrator;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_220100_session_created_at::Migration),
             Box::new(m20261202_000001_claims_events_jobs::Migration),
             Box::new(m20261202_000002_milestone_evidence::Migration),
+            Box::new(m20261202_000003_mail_delivery::Migration),
         ]
     }
 }

@@ -1,9 +1,9 @@
 use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
 
-pub use crate::domain::email::OutboxState;
+pub use crate::domain::email::{EmailKind, OutboxState};
 
-text_column_enum!(OutboxState);
+text_column_enum!(OutboxState, EmailKind);
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
 #[sea_orm(table_name = "email_outbox")]
@@ -13,8 +13,7 @@ pub struct Model {
     pub recipient_id: Option<i32>,
     #[sea_orm(column_type = "Text")]
     pub recipient_email: String,
-    #[sea_orm(column_type = "Text")]
-    pub kind: String,
+    pub kind: EmailKind,
     /// Unique: enqueueing the same logical message twice is a no-op (or a unique violation).
     #[sea_orm(column_type = "Text", unique)]
     pub dedup_key: String,
@@ -33,6 +32,12 @@ pub struct Model {
     pub message_id: Option<String>,
     pub created_at: DateTimeUtc,
     pub sent_at: Option<DateTimeUtc>,
+    /// The template's variables (JSON); subject and bodies are rendered from them when the row is sent.
+    #[sea_orm(column_type = "Text")]
+    pub context: String,
+    #[sea_orm(column_type = "Text")]
+    pub locked_by: Option<String>,
+    pub locked_until: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -130,6 +130,7 @@ pub mod mentor_profiles;
 pub mod mentorships;
 pub mod milestones;
 pub mod newcomer_profiles;
+pub mod notification_preferences;
 pub mod notification_settings;
 pub mod organizer_logins;
 pub mod prelude;

@@ -1,15 +1,17 @@
 use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
 
-/// Per-user overrides; a missing row means the default for that kind.
+pub use crate::domain::email::EmailKind;
+
+/// A person's choice for one kind of email; a missing row means it is on. (`snoozed_until` is unused: snoozing
+/// covers every kind, in `notification_preferences`.)
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
 #[sea_orm(table_name = "notification_settings")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub user_id: i32,
-    /// Same vocabulary as `email_outbox.kind`.
-    #[sea_orm(primary_key, auto_increment = false, column_type = "Text")]
-    pub kind: String,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub kind: EmailKind,
     pub enabled: bool,
     pub snoozed_until: Option<DateTimeUtc>,
 }

@@ -9,6 +9,7 @@ pub use super::mentor_profiles::Entity as MentorProfiles;
 pub use super::mentorships::Entity as Mentorships;
 pub use super::milestones::Entity as Milestones;
 pub use super::newcomer_profiles::Entity as NewcomerProfiles;
+pub use super::notification_preferences::Entity as NotificationPreferences;
 pub use super::notification_settings::Entity as NotificationSettings;
 pub use super::progress_comments::Entity as ProgressComments;
 pub use super::progress_events::Entity as ProgressEvents;

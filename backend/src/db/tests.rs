@@ -53,6 +53,8 @@ fn enum_spellings_agree() {
         mentorships::MentorshipState,
         claims::ClaimState,
         email_outbox::OutboxState,
+        email_outbox::EmailKind,
+        notification_preferences::DigestFrequency,
         mentorships::MentorshipOrigin,
         task_offers::OfferState,
         events::EventKind,
@@ -486,7 +488,7 @@ async fn round_trip(db: &DatabaseConnection) {
         id: NotSet,
         recipient_id: Set(Some(ann.id)),
         recipient_email: Set("ann@example.org".into()),
-        kind: Set("mentorship_proposed".into()),
+        kind: Set(email_outbox::EmailKind::Matched),
         dedup_key: Set(key.to_owned()),
         subject: Set("Hello".into()),
         body_text: Set("Hello".into()),
@@ -498,6 +500,9 @@ async fn round_trip(db: &DatabaseConnection) {
         message_id: Set(None),
         created_at: Set(at(12)),
         sent_at: Set(None),
+        context: Set("{}".into()),
+        locked_by: Set(Some("host:1".into())),
+        locked_until: Set(Some(at(13))),
     };
     let due_mail = put(db, mail("due", at(12))).await;
     put(db, mail("later", at(15))).await;
@@ -505,9 +510,19 @@ async fn round_trip(db: &DatabaseConnection) {
         db,
         notification_settings::ActiveModel {
             user_id: Set(ann.id),
-            kind: Set("mentorship_proposed".into()),
+            kind: Set(email_outbox::EmailKind::Matched),
             enabled: Set(false),
             snoozed_until: Set(Some(at(22))),
+        },
+    )
+    .await;
+    let prefs = put(
+        db,
+        notification_preferences::ActiveModel {
+            user_id: Set(ann.id),
+            snoozed_until: Set(Some(at(23))),
+            digest: Set(notification_preferences::DigestFrequency::Daily),
+            updated_at: Set(at(12)),
         },
     )
     .await;
@@ -672,6 +687,8 @@ async fn round_trip(db: &DatabaseConnection) {
     every_value!(db, mentorship, mentorships.state: mentorships::MentorshipState);
     every_value!(db, active, claims.state: claims::ClaimState);
     every_value!(db, due_mail, email_outbox.state: email_outbox::OutboxState);
+    every_value!(db, due_mail, email_outbox.kind: email_outbox::EmailKind);
+    every_value!(db, prefs, notification_preferences.digest: notification_preferences::DigestFrequency);
     every_value!(db, mentorship, mentorships.origin: mentorships::MentorshipOrigin);
     every_value!(db, offer, task_offers.state: task_offers::OfferState);
     every_value!(db, event, events.kind: events::EventKind);

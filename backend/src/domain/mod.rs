@@ -14,6 +14,8 @@ pub mod jobs;
 pub mod languages;
 pub mod matching;
 pub mod mentorship;
+pub mod notification_form;
+pub mod nudges;
 pub mod paging;
 pub mod people;
 pub mod profile;

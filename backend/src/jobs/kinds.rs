@@ -6,6 +6,7 @@ use super::{JobContext, Registry};
 use crate::domain::claims::ClaimPolicy;
 use crate::domain::reports::ReportPolicy;
 use crate::services::claims::{self, CLAIM_EXPIRE_JOB, CLAIM_WARN_JOB, ExpiryStep};
+use crate::services::nudges::{self, NUDGES_JOB, Policies};
 use crate::services::queue::Outcome;
 use crate::services::reports::{self, REPORTS_JOB};
 
@@ -15,9 +16,10 @@ struct ClaimJob {
 }
 
 /// The handlers of every kind of job the service queues.
-pub fn standard(policy: ClaimPolicy, report_policy: ReportPolicy) -> Registry {
+pub fn standard(policy: ClaimPolicy, report_policy: ReportPolicy, nudges: Policies) -> Registry {
     Registry::default()
         .on(REPORTS_JOB, move |ctx| report_pass(ctx, report_policy))
+        .on(NUDGES_JOB, move |ctx| nudge_pass(ctx, nudges))
         .on(CLAIM_WARN_JOB, move |ctx| {
             claim_step(ctx, policy, ExpiryStep::Warn)
         })
@@ -49,6 +51,19 @@ async fn report_pass(ctx: JobContext, policy: ReportPolicy) -> Outcome {
         tracing::info!(drafted, "progress reports drafted");
     }
     match reports::schedule_next_pass(&ctx.db, ctx.now).await {
+        Ok(()) => Outcome::Done,
+        Err(err) => Outcome::Failed(format!("queueing the next pass: {err:#}")),
+    }
+}
+
+/// Queue the nudges now due, then the next hourly pass (as with the report pass).
+async fn nudge_pass(ctx: JobContext, policies: Policies) -> Outcome {
+    match nudges::run_pass(&ctx.db, &policies, ctx.now).await {
+        Ok(done) if done.queued > 0 => tracing::info!(queued = done.queued, "nudges queued"),
+        Ok(_) => {}
+        Err(err) => return Outcome::Failed(format!("{err:#}")),
+    }
+    match nudges::schedule_next_pass(&ctx.db, ctx.now).await {
         Ok(()) => Outcome::Done,
         Err(err) => Outcome::Failed(format!("queueing the next pass: {err:#}")),
     }

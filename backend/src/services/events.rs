@@ -64,9 +64,9 @@ impl NewEvent {
         self
     }
 
-    /// Write it, in the caller's transaction.
+    /// Write it, in the caller's transaction, with the email it sends (see `services::notifications`).
     pub async fn record(self, db: &impl ConnectionTrait, at: DateTime<Utc>) -> Result<(), DbErr> {
-        events::ActiveModel {
+        let row = events::ActiveModel {
             kind: Set(self.kind),
             actor_id: Set(self.actor),
             person_id: Set(self.person),
@@ -80,7 +80,7 @@ impl NewEvent {
         }
         .insert(db)
         .await?;
-        Ok(())
+        crate::services::notifications::for_event(db, &self, row.id, at).await
     }
 }
 

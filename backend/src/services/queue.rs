@@ -78,6 +78,21 @@ pub async fn enqueue(
     Ok(matches!(inserted, sea_orm::TryInsertResult::Inserted(_)))
 }
 
+/// Queue the recurring job `kind` for the start of the hour after `now`, once per hour however many instances
+/// (or passes) ask: the hour is its dedup key.
+pub async fn enqueue_next_hour(
+    db: &impl ConnectionTrait,
+    kind: &'static str,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    use chrono::DurationRound;
+    let hour = now.duration_trunc(Duration::hours(1)).unwrap_or(now) + Duration::hours(1);
+    let job = NewJob::new(kind, serde_json::json!({}), hour)
+        .once_for(format!("{kind}:{}", hour.timestamp()));
+    enqueue(db, job, now).await?;
+    Ok(())
+}
+
 /// A job taken by a worker: it holds the lease until `locked_until`.
 #[derive(Debug, Clone)]
 pub struct TakenJob {

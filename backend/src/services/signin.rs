@@ -149,6 +149,7 @@ async fn try_upsert(
             }
             .insert(&txn)
             .await?;
+            crate::services::notifications::welcome(&txn, row.id, &row.github_login, now).await?;
             row
         }
     };

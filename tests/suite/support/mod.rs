@@ -279,8 +279,11 @@ impl TestApp {
     /// Run every background job due at `now` (a time in the future shows what the passing days do), as the
     /// worker each instance runs would; returns how many runs there were.
     pub async fn run_jobs_at(&self, now: chrono::DateTime<chrono::Utc>) -> usize {
-        let registry =
-            onramp::jobs::standard(self.state.config.claims(), self.state.config.reports());
+        let registry = onramp::jobs::standard(
+            self.state.config.claims(),
+            self.state.config.reports(),
+            self.state.config.nudge_policies(),
+        );
         onramp::jobs::Worker::new(self.db.clone(), registry, "test-worker")
             .run_due(now)
             .await

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Duration, DurationRound, Utc};
+use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect,
     Set,
@@ -16,7 +16,7 @@ use crate::db::progress_reports::{self, ReportState};
 use crate::domain::reports::ReportPolicy;
 use crate::services::ServiceResult;
 use crate::services::claims::is_unique_violation;
-use crate::services::queue::{self, NewJob};
+use crate::services::queue;
 
 /// The job kind of the hourly pass.
 pub const REPORTS_JOB: &str = "reports.draft";
@@ -26,11 +26,7 @@ pub async fn schedule_next_pass(
     db: &impl ConnectionTrait,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
-    let hour = now.duration_trunc(Duration::hours(1)).unwrap_or(now) + Duration::hours(1);
-    let job = NewJob::new(REPORTS_JOB, serde_json::json!({}), hour)
-        .once_for(format!("{REPORTS_JOB}:{}", hour.timestamp()));
-    queue::enqueue(db, job, now).await?;
-    Ok(())
+    queue::enqueue_next_hour(db, REPORTS_JOB, now).await
 }
 
 /// Draft every report due by `now`. Returns how many were drafted.
