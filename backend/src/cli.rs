@@ -1,5 +1,5 @@
 //! The command line: start the service, migrate, import the catalog, solve a matching instance or plan a round,
-//! seed synthetic people.
+//! seed synthetic people, run (or preview) the nudge pass.
 
 use std::path::Path;
 use std::time::Instant;
@@ -11,7 +11,9 @@ use sea_orm::{EntityTrait, PaginatorTrait};
 use crate::config::{Cli, Command, Config, LogFormat, MatchCommand, RoundKindArg};
 use crate::db::matching_rounds::RoundKind;
 use crate::domain::matching::{instance::Instance, solver};
-use crate::services::{catalog_import, rounds, synthetic};
+use crate::assets::Assets;
+use crate::services::{catalog_import, nudges, rounds, synthetic};
+use crate::templates::Templates;
 use crate::{app, database};
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -30,6 +32,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::ImportCatalog { path } => {
             import_catalog(&config, path.as_deref().unwrap_or(&config.catalog_dir)).await
         }
+        Command::Nudge { dry_run } => nudge(&config, dry_run).await,
         Command::Match(MatchCommand::Solve { file }) => solve_file(&file),
         Command::Match(MatchCommand::Round { kind, instance }) => {
             let kind = match kind {
@@ -45,6 +48,51 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             seed,
         } => seed_synthetic(&config, newcomers, mentors, seed).await,
     }
+}
+
+/// The nudge pass from the command line; with `dry_run`, what it would send, written out, and nothing queued.
+async fn nudge(config: &Config, dry_run: bool) -> anyhow::Result<()> {
+    use crate::mail::Decision;
+    let db = database::connect(&config.database_url).await?;
+    database::migrate(&db).await?;
+    let now = Utc::now();
+    let policies = config.nudge_policies();
+    if !dry_run {
+        let done = nudges::run_pass(&db, &policies, now).await?;
+        println!(
+            "queued {} email(s); {} were queued before; {} held back by their recipients' settings",
+            done.queued, done.already_queued, done.withheld
+        );
+        return Ok(());
+    }
+    let templates = std::sync::Arc::new(Templates::new(&Assets::load()));
+    let mailer = app::mailer(config, templates);
+    let planned = nudges::preview(&db, &policies, now).await?;
+    let (mut send, mut before, mut held) = (0, 0, 0);
+    for p in &planned {
+        match &p.decision {
+            Decision::Send {
+                address,
+                name,
+                send_at,
+            } => {
+                send += 1;
+                println!("=== {} to {address}, at {send_at}", p.email.kind);
+                match mailer.composer.render_new(&p.email, name) {
+                    Ok(r) => println!("Subject: {}\n\n{}", r.subject, r.text.trim_end()),
+                    Err(e) => println!("cannot be written: {e}"),
+                }
+                println!();
+            }
+            Decision::AlreadyQueued => before += 1,
+            Decision::Withheld(why) => {
+                held += 1;
+                println!("--- {} to user {}: held back, {}", p.email.kind, p.email.recipient_id, why.describe());
+            }
+        }
+    }
+    println!("dry run at {now}: would send {send}; {before} sent before; {held} held back; nothing was queued");
+    Ok(())
 }
 
 /// Synthetic people need the catalog's areas, so an empty database gets the catalog first.

@@ -41,6 +41,13 @@ pub enum Command {
     /// Matching tools.
     #[command(subcommand)]
     Match(MatchCommand),
+    /// Run the nudge pass now: queue every reminder and digest that is due (the service runs it hourly).
+    Nudge {
+        /// Queue nothing: print every email the pass would send, written as it would go out, and what it would
+        /// hold back and why.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Fill the database with generated people, for benchmarks and trying out matching at scale.
     Seed {
         /// Generate synthetic newcomers and mentors (logins synthetic-n-00001, synthetic-m-00001, ...).

@@ -33,6 +33,7 @@ impl Templates {
         );
         env.add_filter("datetime", datetime_filter);
         env.add_filter("date", date_filter);
+        env.add_filter("date_input", date_input_filter);
         // Counts as pages write them: 12,001.
         env.add_filter("thousands", crate::domain::paging::thousands);
         Templates { env }
@@ -75,5 +76,12 @@ fn date_filter(value: String) -> String {
                 .format("%-d %B %Y")
                 .to_string()
         })
+        .unwrap_or(value)
+}
+
+/// The value of an `<input type="date">`: `YYYY-MM-DD`, in UTC.
+fn date_input_filter(value: String) -> String {
+    chrono::DateTime::parse_from_rfc3339(&value)
+        .map(|t| t.with_timezone(&chrono::Utc).format("%Y-%m-%d").to_string())
         .unwrap_or(value)
 }

@@ -11,6 +11,7 @@ use lettre::message::{Mailbox, MultiPart, SinglePart};
 use minijinja::Value;
 use url::Url;
 
+use super::outbox::NewEmail;
 use super::unsubscribe::Signer;
 use crate::domain::email::{EmailKind, EmailPart};
 use crate::templates::Templates;
@@ -100,6 +101,19 @@ impl Composer {
             subject,
             message_id: self.message_id(draft),
             unsubscribe,
+        })
+    }
+
+    /// An email not queued yet (the nudge preview), written for the recipient called `name`.
+    pub fn render_new(&self, email: &NewEmail, name: &str) -> Result<Rendered, String> {
+        let mut context = email.context.clone();
+        context["recipient_name"] = name.into();
+        self.render(&Draft {
+            id: 0,
+            recipient_id: Some(email.recipient_id),
+            kind: email.kind,
+            dedup_key: &email.dedup_key,
+            context: &context.to_string(),
         })
     }
 

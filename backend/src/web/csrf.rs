@@ -1,7 +1,7 @@
 //! Cross-site request forgery: a form post from another site is refused. Browsers say where a request comes
 //! from in `Sec-Fetch-Site` (modern ones) or `Origin` (all of them on POST); a state-changing request that
 //! carries neither is refused too, since only non-browser clients omit both and this site has no API for them.
-//! SameSite=Lax session cookies are the second line.
+//! SameSite=Lax session cookies are the second line. The one exception is the unsubscribe link of email.
 
 use axum::extract::{Request, State};
 use axum::http::{Method, header};
@@ -9,6 +9,9 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use crate::web::error::AppError;
+
+/// Where the unsubscribe links of email point.
+const UNSUBSCRIBE: &str = "/unsubscribe/";
 
 /// This site's origin, e.g. `http://127.0.0.1:3000` (the state of the `same_origin_only` middleware).
 #[derive(Clone)]
@@ -19,7 +22,11 @@ pub async fn same_origin_only(
     req: Request,
     next: Next,
 ) -> Response {
-    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+    // A mail client's one-click unsubscribe (RFC 8058) is a POST from outside the site, with no session; the
+    // signed token in its path is what authorizes it, and all it can do is turn one kind of email off.
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS)
+        || req.uri().path().starts_with(UNSUBSCRIBE)
+    {
         return next.run(req).await;
     }
     let headers = req.headers();

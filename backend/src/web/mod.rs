@@ -15,7 +15,10 @@ pub mod form;
 pub mod github;
 pub mod matching;
 pub mod mentoring;
+pub mod notifications;
+pub mod nudges;
 pub mod organizer;
+pub mod outbox;
 pub mod page;
 pub mod profile;
 pub mod programme;
@@ -131,6 +134,17 @@ fn table() -> RouteTable {
         )
         .get("/organizer/exports/claims.csv", exports::claims_csv)
         .get("/organizer/exports/claims.json", exports::claims_json)
+        .get("/settings/notifications", notifications::settings_form)
+        .post("/settings/notifications", notifications::save_settings)
+        .get("/unsubscribe/{token}", notifications::unsubscribe_page)
+        .post("/unsubscribe/{token}", notifications::unsubscribe)
+        .get("/organizer/outbox", outbox::outbox_page)
+        .get("/organizer/outbox/{id}", outbox::outbox_email)
+        .post("/organizer/outbox/{id}/retry", outbox::retry)
+        .get("/organizer/nudges", nudges::preview)
+        .post("/organizer/nudges/run", nudges::run)
+        .get("/dev/mail", outbox::demo_mail)
+        .get("/dev/mail/{id}", outbox::demo_email)
         .get("/static/{*path}", crate::assets::serve)
         .get("/healthz", healthz)
 }

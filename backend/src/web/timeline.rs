@@ -7,7 +7,7 @@ use minijinja::context;
 use minijinja::value::Serde;
 
 use crate::app::AppState;
-use crate::services::{events, users};
+use crate::services::{events, outbox, users};
 use crate::web::error::{AppError, AppResult};
 use crate::web::extract::{CurrentUser, Organizer, Viewer};
 use crate::web::page::render;
@@ -15,18 +15,22 @@ use crate::web::page::render;
 /// How many events a timeline page shows.
 const TIMELINE_LENGTH: u64 = 200;
 
+/// How many of the latest emails to a person their timeline lists.
+const EMAILS_SHOWN: u64 = 100;
+
 /// The signed-in person's own timeline: what happened to their claims and mentorships, newest first.
 pub async fn my_timeline(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
 ) -> AppResult<Html<String>> {
     let history = events::timeline(&state.db, user.id, TIMELINE_LENGTH).await?;
+    let emails = outbox::sent_to(&state.db, user.id, EMAILS_SHOWN).await?;
     let whose = user.display_name().to_owned();
     render(
         &state,
         &Viewer(Some(user)),
         "timeline.html",
-        context! { history => Serde(&history), whose, own => true },
+        context! { history => Serde(&history), emails => Serde(&emails), whose, own => true },
     )
 }
 
@@ -40,10 +44,17 @@ pub async fn person_timeline(
         .await?
         .ok_or(AppError::NotFound)?;
     let history = events::timeline(&state.db, id, TIMELINE_LENGTH).await?;
+    let emails = outbox::sent_to(&state.db, id, EMAILS_SHOWN).await?;
     render(
         &state,
         &Viewer(Some(user)),
         "timeline.html",
-        context! { history => Serde(&history), whose => person.display_name(), own => false },
+        context! {
+            history => Serde(&history),
+            emails => Serde(&emails),
+            whose => person.display_name(),
+            own => false,
+            person_id => id,
+        },
     )
 }
