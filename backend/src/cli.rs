@@ -8,10 +8,10 @@ use anyhow::Context;
 use chrono::Utc;
 use sea_orm::{EntityTrait, PaginatorTrait};
 
+use crate::assets::Assets;
 use crate::config::{Cli, Command, Config, LogFormat, MatchCommand, RoundKindArg};
 use crate::db::matching_rounds::RoundKind;
 use crate::domain::matching::{instance::Instance, solver};
-use crate::assets::Assets;
 use crate::services::{catalog_import, nudges, rounds, synthetic};
 use crate::templates::Templates;
 use crate::{app, database};
@@ -87,11 +87,18 @@ async fn nudge(config: &Config, dry_run: bool) -> anyhow::Result<()> {
             Decision::AlreadyQueued => before += 1,
             Decision::Withheld(why) => {
                 held += 1;
-                println!("--- {} to user {}: held back, {}", p.email.kind, p.email.recipient_id, why.describe());
+                println!(
+                    "--- {} to user {}: held back, {}",
+                    p.email.kind,
+                    p.email.recipient_id,
+                    why.describe()
+                );
             }
         }
     }
-    println!("dry run at {now}: would send {send}; {before} sent before; {held} held back; nothing was queued");
+    println!(
+        "dry run at {now}: would send {send}; {before} sent before; {held} held back; nothing was queued"
+    );
     Ok(())
 }
 

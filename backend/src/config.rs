@@ -273,6 +273,11 @@ pub struct Config {
     #[arg(long, env = "ONRAMP_MAIL_MAX_ATTEMPTS", default_value_t = 8, value_parser = clap::value_parser!(i32).range(1..=100))]
     pub mail_max_attempts: i32,
 
+    /// Seconds an instance holds the emails it took: a batch left unfinished by an instance that died is sent by
+    /// another after this long (so it bounds how late such mail is, and must be longer than a batch takes).
+    #[arg(long, env = "ONRAMP_MAIL_LEASE_SECS", default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub mail_lease_secs: u64,
+
     /// How often each instance looks for due email, in milliseconds.
     #[arg(long, env = "ONRAMP_MAIL_POLL_MS", default_value_t = 1000, value_parser = clap::value_parser!(u64).range(10..=3_600_000))]
     pub mail_poll_ms: u64,
@@ -402,7 +407,7 @@ impl Config {
             batch: self.mail_batch,
             concurrency: self.mail_connections as usize,
             max_attempts: self.mail_max_attempts,
-            ..Default::default()
+            lease: chrono::Duration::seconds(self.mail_lease_secs as i64),
         }
     }
 

@@ -41,6 +41,10 @@ enum Subject {
     CheckIn,
     /// `{id}` is a progress report on the newcomer, waiting for their mentor (not the matrix's mentor).
     Report,
+    /// `{id}` is an email to the newcomer on the outbox (their welcome, not sent yet).
+    Email,
+    /// `{token}` is the newcomer's signed link to unsubscribe from "quiet" nudges.
+    Unsubscribe,
 }
 
 struct Entry {
@@ -607,6 +611,77 @@ const MATRIX: &[Entry] = &[
         [SignIn, Denied, Denied, Denied, Status(200)],
     ),
     entry("GET", "/static/{*path}", &[], all(Status(200))),
+    entry(
+        "GET",
+        "/settings/notifications",
+        &[],
+        [SignIn, Status(200), Status(200), Status(200), Status(200)],
+    ),
+    // An empty form is a valid choice: everything that can be turned off, off.
+    entry(
+        "POST",
+        "/settings/notifications",
+        &[],
+        [SignIn, Status(303), Status(303), Status(303), Status(303)],
+    ),
+    // The signed token is the authorization: it works without signing in, for whoever holds the link.
+    on(
+        Subject::Unsubscribe,
+        entry("GET", "/unsubscribe/{token}", &[], all(Status(200))),
+    ),
+    on(
+        Subject::Unsubscribe,
+        entry(
+            "POST",
+            "/unsubscribe/{token}",
+            &[("List-Unsubscribe", "One-Click")],
+            all(Status(200)),
+        ),
+    ),
+    entry(
+        "GET",
+        "/organizer/outbox",
+        &[],
+        [SignIn, Denied, Denied, Denied, Status(200)],
+    ),
+    on(
+        Subject::Email,
+        entry(
+            "GET",
+            "/organizer/outbox/{id}",
+            &[],
+            [SignIn, Denied, Denied, Denied, Status(200)],
+        ),
+    ),
+    // The email is pending, not failed: an organizer reaches the decision and is told there is nothing to retry.
+    on(
+        Subject::Email,
+        entry(
+            "POST",
+            "/organizer/outbox/{id}/retry",
+            &[],
+            [SignIn, Denied, Denied, Denied, Status(409)],
+        ),
+    ),
+    entry(
+        "GET",
+        "/organizer/nudges",
+        &[],
+        [SignIn, Denied, Denied, Denied, Status(200)],
+    ),
+    entry(
+        "POST",
+        "/organizer/nudges/run",
+        &[],
+        [SignIn, Denied, Denied, Denied, Status(303)],
+    ),
+    // The matrix runs in demo mode, where the demo mail page is open to every visitor (mail.rs checks that it
+    // does not exist otherwise).
+    entry("GET", "/dev/mail", &[], all(Status(200))),
+    on(
+        Subject::Email,
+        entry("GET", "/dev/mail/{id}", &[], all(Status(200))),
+    ),
     entry("GET", "/healthz", &[], all(Status(200))),
 ];
 
@@ -640,6 +715,7 @@ struct Ids {
 fn fill(template: &str, ids: &Ids) -> String {
     template
         .replace("{slug}", &ids.slug)
+        .replace("{token}", &ids.slug)
         .replace("{id}", &ids.id.to_string())
         .replace("{*path}", "app.css")
         .replace("{newcomer_login}", &ids.newcomer_login)
@@ -744,6 +820,22 @@ async fn every_visitor_gets_what_the_matrix_says() {
                     newcomer_login: format!("newcomer-{n}"),
                 }
             }
+            Subject::Email => Ids {
+                id: factory::welcome_email(&app, newcomer_id).await,
+                slug: slug.clone(),
+                newcomer_login: format!("newcomer-{n}"),
+            },
+            // The token goes where a slug would (no route of this subject has a slug).
+            Subject::Unsubscribe => Ids {
+                id: newcomer_id,
+                slug: app
+                    .state
+                    .mailer
+                    .composer
+                    .signer()
+                    .token(newcomer_id, onramp::domain::email::EmailKind::Stalled),
+                newcomer_login: format!("newcomer-{n}"),
+            },
             Subject::CheckIn => Ids {
                 id: factory::check_in(&app, newcomer_id, "Read Documentation/rust", "").await,
                 slug: slug.clone(),

@@ -244,14 +244,34 @@ mod tests {
             let r = composer
                 .render(&draft)
                 .unwrap_or_else(|e| panic!("{kind}: {e}"));
-            assert!(!r.subject.is_empty() && !r.subject.contains('\n'), "{kind}: {r:?}");
-            assert!(r.text.contains("Kenji") && r.html.contains("Kenji"), "{kind}");
-            assert!(!r.html.contains("<ana>") && !r.html.contains("<b>there"), "{kind}: {}", r.html);
-            assert!(r.text.contains("https://onramp.example.org/settings/notifications"), "{kind}");
+            assert!(
+                !r.subject.is_empty() && !r.subject.contains('\n'),
+                "{kind}: {r:?}"
+            );
+            assert!(
+                r.text.contains("Kenji") && r.html.contains("Kenji"),
+                "{kind}"
+            );
+            assert!(
+                !r.html.contains("<ana>") && !r.html.contains("<b>there"),
+                "{kind}: {}",
+                r.html
+            );
+            assert!(
+                r.text
+                    .contains("https://onramp.example.org/settings/notifications"),
+                "{kind}"
+            );
             assert_eq!(r.unsubscribe.is_some(), kind.can_turn_off(), "{kind}");
             if let Some(url) = &r.unsubscribe {
-                assert!(url.starts_with("https://onramp.example.org/unsubscribe/3."), "{url}");
-                assert!(r.text.contains(url.as_str()), "{kind}: the text part has the link");
+                assert!(
+                    url.starts_with("https://onramp.example.org/unsubscribe/3."),
+                    "{url}"
+                );
+                assert!(
+                    r.text.contains(url.as_str()),
+                    "{kind}: the text part has the link"
+                );
             }
         }
     }
@@ -269,7 +289,10 @@ mod tests {
         };
         let rendered = composer.render(&draft).unwrap();
         let again = composer.render(&draft).unwrap();
-        assert_eq!(rendered.message_id, again.message_id, "the same row, the same Message-ID");
+        assert_eq!(
+            rendered.message_id, again.message_id,
+            "the same row, the same Message-ID"
+        );
         assert!(rendered.message_id.ends_with("@onramp.example.org>"));
         let raw = String::from_utf8(
             composer

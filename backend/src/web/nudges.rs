@@ -55,10 +55,12 @@ pub async fn preview(
     let planned = nudges::preview(&state.db, &state.config.nudge_policies(), now).await?;
     let mut by_kind: std::collections::BTreeMap<&str, KindCount> = Default::default();
     for p in &planned {
-        let count = by_kind.entry(p.email.kind.as_str()).or_insert_with(|| KindCount {
-            label: p.email.kind.label(),
-            ..Default::default()
-        });
+        let count = by_kind
+            .entry(p.email.kind.as_str())
+            .or_insert_with(|| KindCount {
+                label: p.email.kind.label(),
+                ..Default::default()
+            });
         match p.decision {
             Decision::Send { .. } => count.send += 1,
             Decision::AlreadyQueued => count.already += 1,
@@ -75,13 +77,19 @@ pub async fn preview(
         .skip(window.offset() as usize)
         .take(window.limit() as usize)
         .filter_map(|p| {
-            let Decision::Send { address, name, send_at } = &p.decision else {
+            let Decision::Send {
+                address,
+                name,
+                send_at,
+            } = &p.decision
+            else {
                 return None;
             };
-            let (subject, text, html, error) = match state.mailer.composer.render_new(&p.email, name) {
-                Ok(r) => (r.subject, r.text, r.html, None),
-                Err(e) => (String::new(), String::new(), String::new(), Some(e)),
-            };
+            let (subject, text, html, error) =
+                match state.mailer.composer.render_new(&p.email, name) {
+                    Ok(r) => (r.subject, r.text, r.html, None),
+                    Err(e) => (String::new(), String::new(), String::new(), Some(e)),
+                };
             Some(Written {
                 to: address.clone(),
                 kind: p.email.kind.label(),
@@ -96,7 +104,9 @@ pub async fn preview(
     let withheld: Vec<String> = planned
         .iter()
         .filter_map(|p| match &p.decision {
-            Decision::Withheld(why) => Some(format!("{}: {}", p.email.kind.label(), why.describe())),
+            Decision::Withheld(why) => {
+                Some(format!("{}: {}", p.email.kind.label(), why.describe()))
+            }
             _ => None,
         })
         .take(100)
@@ -118,10 +128,7 @@ pub async fn preview(
 }
 
 /// Run the pass now instead of at the next hour.
-pub async fn run(
-    State(state): State<AppState>,
-    Organizer(user): Organizer,
-) -> AppResult<Redirect> {
+pub async fn run(State(state): State<AppState>, Organizer(user): Organizer) -> AppResult<Redirect> {
     let now = Utc::now();
     let done = nudges::run_pass(&state.db, &state.config.nudge_policies(), now).await?;
     crate::services::audit::record(

@@ -85,7 +85,11 @@ async fn list(
     );
     let pager = found.window.pager(
         place.path,
-        &[("q", &filter.q), ("state", state_value), ("kind", kind_value)],
+        &[
+            ("q", &filter.q),
+            ("state", state_value),
+            ("kind", kind_value),
+        ],
     );
     let kinds: Vec<KindOption> = EmailKind::ALL
         .iter()

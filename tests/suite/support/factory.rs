@@ -494,3 +494,20 @@ pub async fn report(app: &TestApp, newcomer: i32, mentor: i32) -> i32 {
         .expect("a report was drafted")
         .id
 }
+
+/// The id of `user`'s welcome email, queued as sign-up queues it (pending: nothing sends it in a test unless the
+/// test delivers).
+pub async fn welcome_email(app: &TestApp, user: i32) -> i32 {
+    use onramp::db::email_outbox;
+    onramp::services::notifications::welcome(&app.db, user, "someone", Utc::now())
+        .await
+        .expect("queue the welcome");
+    email_outbox::Entity::find()
+        .filter(email_outbox::Column::RecipientId.eq(user))
+        .filter(email_outbox::Column::Kind.eq(email_outbox::EmailKind::Welcome))
+        .one(&app.db)
+        .await
+        .expect("read the outbox")
+        .expect("the welcome is queued")
+        .id
+}

@@ -10,6 +10,7 @@ pub mod browser;
 pub mod factory;
 pub mod fake_github;
 mod html;
+pub mod smtp;
 pub mod snapshot;
 pub mod time_passes;
 
@@ -288,6 +289,19 @@ impl TestApp {
             .run_due(now)
             .await
             .expect("run the due jobs")
+    }
+
+    /// Send every email due at `now` (a later time lets nudges' daytime and retries' back-off pass), as the
+    /// delivery worker each instance runs would.
+    pub async fn deliver_mail_at(
+        &self,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> onramp::mail::Delivered {
+        self.state
+            .mailer
+            .deliver_due(&self.db, "test-mailer", now)
+            .await
+            .expect("deliver the due mail")
     }
 
     pub fn anonymous(&self) -> Actor {
