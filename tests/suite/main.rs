@@ -13,6 +13,7 @@ mod github_signin;
 mod jobs;
 mod journeys;
 mod mail;
+mod mail_processes;
 mod matching;
 mod matching_pages;
 mod mentoring;

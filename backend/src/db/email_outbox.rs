@@ -35,6 +35,7 @@ pub struct Model {
     /// The template's variables (JSON); subject and bodies are rendered from them when the row is sent.
     #[sea_orm(column_type = "Text")]
     pub context: String,
+    /// The instance holding the row (until `locked_until`), or, once sent, the one that sent it.
     #[sea_orm(column_type = "Text")]
     pub locked_by: Option<String>,
     pub locked_until: Option<DateTimeUtc>,

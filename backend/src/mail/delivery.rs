@@ -147,7 +147,7 @@ impl Mailer {
     }
 
     /// Send everything due at `now`, batch after batch. Rows put back for a later try are not due again in the
-    /// same call.
+    /// same call (their back-off is at least 30 s).
     pub async fn deliver_due(
         &self,
         db: &DatabaseConnection,
@@ -155,7 +155,10 @@ impl Mailer {
         now: DateTime<Utc>,
     ) -> Result<Delivered, DbErr> {
         let mut total = Delivered::default();
-        while let Some(done) = self.deliver_batch(db, worker, now).await? {
+        // Each batch's lease starts from the clock as it is then: with the time the call began, a long run of
+        // batches would take leases already run out, and another instance would send the same rows. (A test's
+        // `now` in the future stays as given.)
+        while let Some(done) = self.deliver_batch(db, worker, now.max(Utc::now())).await? {
             total.sent += done.sent;
             total.retried += done.retried;
             total.failed += done.failed;

@@ -283,15 +283,18 @@ pub async fn record(
     let txn = begin_write(db).await?;
     let mut recorded = 0;
     for (id, outcome) in outcomes {
-        let update = email_outbox::Entity::update_many()
-            .col_expr(
+        let update = email_outbox::Entity::update_many().col_expr(
+            email_outbox::Column::LockedUntil,
+            Expr::val(Option::<DateTime<Utc>>::None),
+        );
+        // A sent row keeps its sender's name (which instance sent it); any other is free for the next taker.
+        let update = match &outcome {
+            Outcome::Sent { .. } => update,
+            _ => update.col_expr(
                 email_outbox::Column::LockedBy,
                 Expr::val(Option::<String>::None),
-            )
-            .col_expr(
-                email_outbox::Column::LockedUntil,
-                Expr::val(Option::<DateTime<Utc>>::None),
-            );
+            ),
+        };
         let update = match outcome {
             Outcome::Sent {
                 subject,

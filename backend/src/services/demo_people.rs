@@ -6,7 +6,7 @@ use anyhow::Context;
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    Set, TransactionTrait,
+    Set,
 };
 
 use crate::db::{areas, user_roles, users};
@@ -31,7 +31,9 @@ pub async fn import_file(
     let area_rows = areas::Entity::find().all(db).await?;
     let slugs: Vec<String> = area_rows.iter().map(|a| a.slug.clone()).collect();
     let people = people::parse(&source, &slugs)?;
-    let txn = db.begin().await?;
+    // Each upsert reads, then writes: take SQLite's write lock first, so two instances starting at once queue up
+    // rather than one failing with "database is locked".
+    let txn = crate::services::transaction::begin_write(db).await?;
     for p in &people {
         upsert(&txn, p, &area_rows, now).await?;
     }

@@ -10,6 +10,7 @@ pub mod browser;
 pub mod factory;
 pub mod fake_github;
 mod html;
+pub mod service_process;
 pub mod smtp;
 pub mod snapshot;
 pub mod time_passes;
@@ -257,6 +258,11 @@ impl TestApp {
             .expect("bind loopback");
         let state = AppState::new(self.db.clone(), (*self.state.config).clone());
         Server::spawn(listener, onramp::web::router(state))
+    }
+
+    /// The test database's URL, for a service process of its own (see `service_process`).
+    pub fn database_url(&self) -> &str {
+        &self._db.url
     }
 
     /// A second connection pool to the test's database, as another instance of the service would open.

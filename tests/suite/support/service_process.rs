@@ -1,0 +1,69 @@
+//! The real service in a process of its own, to kill with SIGKILL or to run twice side by side. The suite's own
+//! binary is the service: a test that needs one re-runs itself (`current_exe()`, filtered to that one test) with
+//! `ONRAMP_SERVICE_CHILD` set and the service's configuration in the environment, and the test, seeing the
+//! variable, runs `onramp serve` exactly as `main` does instead of its own body. No second binary is built, and
+//! `cargo run` keeps one binary to run.
+
+use std::process::{Child, Command, Stdio};
+
+use onramp::config::Cli;
+
+const CHILD: &str = "ONRAMP_SERVICE_CHILD";
+
+/// Call first in a test that starts service processes: in such a process, serve until killed.
+pub async fn serve_if_child() {
+    if std::env::var_os(CHILD).is_none() {
+        return;
+    }
+    use clap::Parser;
+    let cli = Cli::parse_from(["onramp", "serve"]);
+    if let Err(err) = onramp::cli::run(cli).await {
+        eprintln!("the service process stopped: {err:#}");
+        std::process::exit(1);
+    }
+    std::process::exit(0);
+}
+
+/// A service process; killed (SIGKILL) when dropped.
+pub struct ServiceProcess {
+    child: Child,
+}
+
+impl ServiceProcess {
+    /// Start the service as the test `test` (its full path, e.g. `mail_processes::killed_mid_batch`), configured
+    /// by `env` on top of a loopback bind.
+    pub fn start(test: &str, env: &[(&str, String)]) -> ServiceProcess {
+        let exe = std::env::current_exe().expect("the test binary's path");
+        let mut cmd = Command::new(exe);
+        cmd.args([test, "--exact", "--nocapture", "--test-threads=1"])
+            .env("ONRAMP_BIND", "127.0.0.1:0")
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit());
+        // Nothing from the test's own environment configures the child by accident.
+        for (key, _) in std::env::vars() {
+            if key.starts_with("ONRAMP_") || key == "DATABASE_URL" {
+                cmd.env_remove(key);
+            }
+        }
+        cmd.env(CHILD, "1");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        ServiceProcess {
+            child: cmd.spawn().expect("start a service process"),
+        }
+    }
+
+    /// SIGKILL: no shutdown, no chance to record anything.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for ServiceProcess {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
