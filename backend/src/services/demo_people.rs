@@ -5,8 +5,8 @@ use std::path::Path;
 use anyhow::Context;
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    QueryFilter, Set,
 };
 
 use crate::db::{areas, user_roles, users};
@@ -14,7 +14,7 @@ use crate::domain::catalog::Source;
 use crate::domain::people::{self, Person};
 use crate::domain::profile::{MentorProfile, NewcomerProfile};
 use crate::domain::roles::{MentorStatus, NewcomerStatus};
-use crate::services::{ServiceResult, profiles};
+use crate::services::{ServiceError, ServiceResult, profiles};
 
 /// Read, validate and write the demo people; returns how many there are.
 pub async fn import_file(
@@ -31,14 +31,33 @@ pub async fn import_file(
     let area_rows = areas::Entity::find().all(db).await?;
     let slugs: Vec<String> = area_rows.iter().map(|a| a.slug.clone()).collect();
     let people = people::parse(&source, &slugs)?;
-    // Each upsert reads, then writes: take SQLite's write lock first, so two instances starting at once queue up
-    // rather than one failing with "database is locked".
-    let txn = crate::services::transaction::begin_write(db).await?;
-    for p in &people {
-        upsert(&txn, p, &area_rows, now).await?;
+    // Two instances starting at once both write the demo people. On SQLite the write lock taken first queues
+    // them; on PostgreSQL the one that loses the race on a unique login rolls back and tries again, finding the
+    // winner's rows to update.
+    match write_people(db, &people, &area_rows, now).await {
+        Err(ServiceError::Internal(err))
+            if err
+                .downcast_ref::<DbErr>()
+                .is_some_and(crate::services::claims::is_unique_violation) =>
+        {
+            write_people(db, &people, &area_rows, now).await?
+        }
+        other => other?,
     }
-    txn.commit().await?;
     Ok(people.len())
+}
+
+async fn write_people(
+    db: &DatabaseConnection,
+    people: &[Person],
+    area_rows: &[areas::Model],
+    now: DateTime<Utc>,
+) -> ServiceResult<()> {
+    let txn = crate::services::transaction::begin_write(db).await?;
+    for p in people {
+        upsert(&txn, p, area_rows, now).await?;
+    }
+    Ok(txn.commit().await?)
 }
 
 /// Write one demo person (the test suite's factories make their people with this too).
