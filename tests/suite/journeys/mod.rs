@@ -2,6 +2,7 @@
 //! page they pass checked for valid HTML, accessibility, and a layout that fits a phone and a desktop.
 
 mod catalog;
+mod email;
 mod mentor_proposal;
 mod mentor_queue;
 mod newcomer_signup;

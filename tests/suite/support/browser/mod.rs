@@ -248,6 +248,23 @@ impl Browser {
         }
     }
 
+    /// Untick the checkbox with this label.
+    pub async fn untick(&self, label: &str) {
+        let field = self.find(&by_label(label)).await;
+        if field.is_selected().await.expect("read the checkbox") {
+            field.click().await.expect("untick the checkbox");
+        }
+    }
+
+    /// Whether the checkbox with this label is ticked.
+    pub async fn ticked(&self, label: &str) -> bool {
+        self.find(&by_label(label))
+            .await
+            .is_selected()
+            .await
+            .expect("read the checkbox")
+    }
+
     /// The value a field with this label holds now.
     pub async fn value_of(&self, label: &str) -> String {
         self.find(&by_label(label))
