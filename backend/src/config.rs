@@ -665,6 +665,38 @@ mod tests {
     }
 
     #[test]
+    fn production_needs_a_mail_server_and_a_signing_secret() {
+        assert!(
+            Config::defaults().production_problems().is_empty(),
+            "demo mode"
+        );
+        let github = [
+            "onramp",
+            "--github-client-id",
+            "id",
+            "--github-client-secret",
+            "s",
+        ];
+        let c = Cli::try_parse_from(github).unwrap().config;
+        assert_eq!(c.production_problems().len(), 2);
+        let mut args = github.to_vec();
+        args.extend([
+            "--smtp-url",
+            "smtp://127.0.0.1:1025",
+            "--email-secret",
+            "long and random",
+        ]);
+        let c = Cli::try_parse_from(args).unwrap().config;
+        assert!(c.production_problems().is_empty());
+        assert_ne!(
+            c.email_signing_key(),
+            Config::defaults().email_signing_key()
+        );
+        assert!(Cli::try_parse_from(["onramp", "--smtp-url", "http://x"]).is_err());
+        assert!(Cli::try_parse_from(["onramp", "--mail-from", "not an address"]).is_err());
+    }
+
+    #[test]
     fn sessions_last_thirty_days_at_most_unless_configured() {
         assert_eq!(
             Config::defaults().session_max_age(),

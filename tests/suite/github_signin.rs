@@ -245,6 +245,17 @@ async fn signing_in_again_updates_the_profile_and_never_duplicates() {
         browser.get("/dashboard").await.signed_in_as(),
         "octo-renamed"
     );
+    // One welcome, queued with the account; signing in again sends none.
+    let welcomes = onramp::db::email_outbox::Entity::find()
+        .filter(onramp::db::email_outbox::Column::RecipientId.eq(first.id))
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(welcomes.len(), 1);
+    assert_eq!(
+        welcomes[0].kind,
+        onramp::db::email_outbox::EmailKind::Welcome
+    );
 }
 
 #[tokio::test]
@@ -312,6 +323,14 @@ async fn two_sign_ins_of_one_new_person_at_once_make_one_account() {
         vec![Role::Newcomer, Role::Organizer]
     );
     assert_eq!(audit_log::Entity::find().count(&app.db).await.unwrap(), 1);
+    assert_eq!(
+        onramp::db::email_outbox::Entity::find()
+            .count(&app.db)
+            .await
+            .unwrap(),
+        1,
+        "one welcome: the losing sign-in's rolled back with its transaction"
+    );
 }
 
 #[tokio::test]

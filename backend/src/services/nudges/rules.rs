@@ -4,7 +4,7 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect,
 };
@@ -13,15 +13,13 @@ use serde_json::json;
 use super::{Policies, names, only_newcomers};
 use crate::db::mentorships::{self, MentorshipState};
 use crate::db::progress_reports::{self, ReportState};
-use crate::db::{
-    check_in_replies, check_ins, email_outbox, newcomer_profiles, user_areas, user_languages, users,
-};
+use crate::db::{check_ins, email_outbox, newcomer_profiles, user_areas, user_languages, users};
 use crate::domain::email::EmailKind;
 use crate::domain::nudges::{NudgePolicy, due_step};
 use crate::domain::progress::{ProgressState, days_phrase};
 use crate::mail::NewEmail;
 use crate::services::ServiceResult;
-use crate::services::progress::{Scope, progress_of};
+use crate::services::progress::{Scope, answered_by_someone_else, progress_of};
 
 /// Newcomers who signed up a while ago and still lack part of their profile (the profile itself, an interest,
 /// a language or a time zone): matching cannot place them until it is done.
@@ -41,33 +39,10 @@ pub(super) async fn profile_unfinished(
         .into_tuple()
         .all(db)
         .await?;
-    let with = |rows: Vec<i32>| rows.into_iter().collect::<HashSet<i32>>();
-    let profiles = with(
-        newcomer_profiles::Entity::find()
-            .select_only()
-            .column(newcomer_profiles::Column::UserId)
-            .into_tuple()
-            .all(db)
-            .await?,
-    );
-    let areas = with(
-        user_areas::Entity::find()
-            .select_only()
-            .column(user_areas::Column::UserId)
-            .distinct()
-            .into_tuple()
-            .all(db)
-            .await?,
-    );
-    let languages = with(
-        user_languages::Entity::find()
-            .select_only()
-            .column(user_languages::Column::UserId)
-            .distinct()
-            .into_tuple()
-            .all(db)
-            .await?,
-    );
+    let profiles =
+        user_ids::<newcomer_profiles::Entity>(db, newcomer_profiles::Column::UserId).await?;
+    let areas = user_ids::<user_areas::Entity>(db, user_areas::Column::UserId).await?;
+    let languages = user_ids::<user_languages::Entity>(db, user_languages::Column::UserId).await?;
     Ok(candidates
         .into_iter()
         .filter(|(id, _, _)| newcomers.contains(id))
@@ -94,6 +69,22 @@ pub(super) async fn profile_unfinished(
                 json!({ "missing": missing, "step": step.index }),
             ))
         })
+        .collect())
+}
+
+/// Everyone with a row in the table of `column` (a user id column).
+async fn user_ids<E: EntityTrait>(
+    db: &impl ConnectionTrait,
+    column: E::Column,
+) -> Result<HashSet<i32>, DbErr> {
+    Ok(E::find()
+        .select_only()
+        .column(column)
+        .distinct()
+        .into_tuple::<i32>()
+        .all(db)
+        .await?
+        .into_iter()
         .collect())
 }
 
@@ -242,22 +233,7 @@ pub(super) async fn check_ins_unanswered(
     policy: &NudgePolicy,
     now: DateTime<Utc>,
 ) -> Result<Vec<NewEmail>, DbErr> {
-    let answered = Query::select()
-        .expr(Expr::val(1))
-        .from(check_in_replies::Entity)
-        .and_where(
-            Expr::col((
-                check_in_replies::Entity,
-                check_in_replies::Column::CheckInId,
-            ))
-            .equals((check_ins::Entity, check_ins::Column::Id)),
-        )
-        .and_where(
-            Expr::col((check_in_replies::Entity, check_in_replies::Column::AuthorId)).ne(
-                Expr::col((check_ins::Entity, check_ins::Column::NewcomerId)),
-            ),
-        )
-        .to_owned();
+    let answered = answered_by_someone_else();
     let oldest: Vec<(i32, Option<i32>, Option<DateTime<Utc>>)> = check_ins::Entity::find()
         .select_only()
         .column(check_ins::Column::NewcomerId)

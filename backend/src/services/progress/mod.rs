@@ -23,7 +23,7 @@ pub use milestones::{
     RecordForm, answer_question, question_milestone, record_milestone, verify_milestone,
 };
 pub use page::{CheckInView, CommentView, LadderStep, ProgressPage, RecordView, progress_page};
-pub use state::{NewcomerProgress, Scope, progress_of};
+pub use state::{NewcomerProgress, Scope, answered_by_someone_else, progress_of};
 
 use crate::db::users;
 use crate::services::claims::mentor_of;

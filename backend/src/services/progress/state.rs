@@ -79,6 +79,26 @@ impl NewcomerProgress {
     }
 }
 
+/// `EXISTS` of this is true for a check-in (in the outer query) that someone other than its newcomer replied to.
+pub fn answered_by_someone_else() -> SelectStatement {
+    Query::select()
+        .expr(Expr::val(1))
+        .from(check_in_replies::Entity)
+        .and_where(
+            Expr::col((
+                check_in_replies::Entity,
+                check_in_replies::Column::CheckInId,
+            ))
+            .equals((check_ins::Entity, check_ins::Column::Id)),
+        )
+        .and_where(
+            Expr::col((check_in_replies::Entity, check_in_replies::Column::AuthorId)).ne(
+                Expr::col((check_ins::Entity, check_ins::Column::NewcomerId)),
+            ),
+        )
+        .to_owned()
+}
+
 /// The progress of everyone in `scope`, by user id.
 pub async fn progress_of(
     db: &impl ConnectionTrait,
@@ -132,22 +152,7 @@ pub async fn progress_of(
             .all(db)
             .await?,
     );
-    let answered = Query::select()
-        .expr(Expr::val(1))
-        .from(check_in_replies::Entity)
-        .and_where(
-            Expr::col((
-                check_in_replies::Entity,
-                check_in_replies::Column::CheckInId,
-            ))
-            .equals((check_ins::Entity, check_ins::Column::Id)),
-        )
-        .and_where(
-            Expr::col((check_in_replies::Entity, check_in_replies::Column::AuthorId)).ne(
-                Expr::col((check_ins::Entity, check_ins::Column::NewcomerId)),
-            ),
-        )
-        .to_owned();
+    let answered = answered_by_someone_else();
     let unanswered = waiting(
         check_ins::Entity::find()
             .select_only()
