@@ -380,3 +380,109 @@ async fn notification_settings_save_and_bad_input_changes_nothing() {
     assert!(page.body.contains("value=\"digest\" checked"));
     assert!(!page.body.contains("value=\"check_in_unanswered\" checked"));
 }
+
+#[tokio::test]
+async fn a_report_is_nudged_before_it_is_due_then_overdue_and_organizers_hear_of_it_once_submitted()
+{
+    let app = TestApp::start_without_demo_people().await;
+    let olga = factory::organizer(&app, "olga").create().await;
+    let mira = factory::mentor(&app, "mira").sign_in().await;
+    let mira_id = mira.user_id.unwrap();
+    let nina = factory::newcomer(&app, "nina").create().await;
+    let id = factory::report(&app, nina.id, mira_id).await;
+    let due = onramp::db::progress_reports::Entity::find_by_id(id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .due_at;
+    pass(&app, due - Duration::days(4)).await;
+    assert!(queued(&app, EmailKind::ReportDue, mira_id).await.is_empty());
+    pass(&app, due - Duration::days(3) + Duration::minutes(1)).await;
+    let soon = queued(&app, EmailKind::ReportDue, mira_id).await;
+    assert_eq!(soon.len(), 1);
+    assert!(soon[0].context.contains(&format!("/reports/{id}")));
+    pass(&app, due + Duration::minutes(1)).await;
+    pass(&app, due + Duration::days(1) + Duration::minutes(1)).await;
+    assert_eq!(
+        queued(&app, EmailKind::ReportOverdue, mira_id).await.len(),
+        2
+    );
+
+    let page = mira
+        .post_form(
+            &format!("/reports/{id}/submit"),
+            &[
+                ("assessment", "on_track"),
+                ("comment", "Steady progress on the PCI bindings."),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    let now = Utc::now();
+    pass(&app, now + Duration::hours(1)).await;
+    assert!(
+        queued(&app, EmailKind::ReportsToReview, olga.id)
+            .await
+            .is_empty()
+    );
+    pass(&app, now + Duration::days(1) + Duration::minutes(1)).await;
+    let review = queued(&app, EmailKind::ReportsToReview, olga.id).await;
+    assert_eq!(review.len(), 1);
+    assert!(review[0].context.contains("\"count\":1"));
+}
+
+#[tokio::test]
+async fn a_claim_about_to_expire_and_then_expired_is_mailed_to_the_newcomer_and_the_mentor() {
+    let app = TestApp::start_without_demo_people().await;
+    let nina = factory::newcomer(&app, "nina").create().await;
+    let mira = factory::mentor(&app, "mira").create().await;
+    factory::claimed_from_queue(&app, mira.id, nina.id).await;
+    let task = factory::claimable_tasks(&app).await.remove(0);
+    let claim = factory::claim(&app, &task.slug, nina.id).await;
+    let policy = app.state.config.claims();
+    app.run_jobs_at(policy.warn_at(claim.expires_at) + Duration::minutes(1))
+        .await;
+    let expiring = queued(&app, EmailKind::ClaimExpiring, nina.id).await;
+    assert_eq!(expiring.len(), 1);
+    assert!(
+        expiring[0]
+            .context
+            .contains(&format!("/claims/{}", claim.id))
+    );
+    app.run_jobs_at(claim.expires_at + Duration::minutes(1))
+        .await;
+    assert_eq!(queued(&app, EmailKind::ClaimEnded, nina.id).await.len(), 1);
+    let to_mentor = queued(&app, EmailKind::ClaimEnded, mira.id).await;
+    assert_eq!(to_mentor.len(), 1);
+    assert!(to_mentor[0].context.contains("\"to_mentor\":true"));
+    // The jobs run again: nothing more.
+    app.run_jobs_at(claim.expires_at + Duration::hours(2)).await;
+    assert_eq!(queued(&app, EmailKind::ClaimEnded, nina.id).await.len(), 1);
+}
+
+#[tokio::test]
+async fn onramp_nudge_dry_run_queues_nothing_and_without_it_queues_the_nudges() {
+    use clap::Parser;
+    let app = TestApp::start_without_demo_people().await;
+    let nina = factory::newcomer(&app, "nina").create().await;
+    time_passes::signed_up_days_ago(&app, nina.id, 3).await;
+    let run = |args: &[&str]| {
+        let mut argv = vec!["onramp", "--database-url", app.database_url()];
+        argv.extend(args);
+        onramp::cli::run(onramp::config::Cli::parse_from(argv))
+    };
+    run(&["nudge", "--dry-run"]).await.expect("the dry run");
+    assert!(
+        queued(&app, EmailKind::ProfileUnfinished, nina.id)
+            .await
+            .is_empty()
+    );
+    run(&["nudge"]).await.expect("the pass");
+    assert_eq!(
+        queued(&app, EmailKind::ProfileUnfinished, nina.id)
+            .await
+            .len(),
+        1
+    );
+}
