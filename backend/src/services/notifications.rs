@@ -14,7 +14,7 @@ use crate::domain::events::EventKind;
 use crate::mail::{self, NewEmail};
 use crate::services::events::NewEvent;
 
-/// Who hears about an event of this kind, and as what: (to the newcomer?, to the mentor?, kind).
+/// Who hears about this event, and in which kind of email.
 fn audience(event: &NewEvent) -> Vec<(Recipient, EmailKind)> {
     use Recipient::{Mentor, Newcomer};
     let by_newcomer = event.actor == Some(event.person);

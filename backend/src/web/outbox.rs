@@ -32,6 +32,9 @@ pub struct OutboxQuery {
     state: Option<OutboxState>,
     #[serde(default, deserialize_with = "blank_is_none")]
     kind: Option<EmailKind>,
+    /// Only the email to this person (from their timeline).
+    #[serde(default, deserialize_with = "blank_is_none")]
+    to: Option<i32>,
     #[serde(default)]
     retried: Option<String>,
     /// How many a pass run from the preview queued.
@@ -76,19 +79,21 @@ async fn list(
         q: query.q.trim().to_string(),
         state: query.state,
         kind: query.kind,
-        recipient: None,
+        recipient: query.to,
     };
     let found = outbox::search(&state.db, &filter, query.paging).await?;
     let (state_value, kind_value) = (
         query.state.map(|s| s.as_str()).unwrap_or_default(),
         query.kind.map(|k| k.as_str()).unwrap_or_default(),
     );
+    let to = query.to.map(|t| t.to_string()).unwrap_or_default();
     let pager = found.window.pager(
         place.path,
         &[
             ("q", &filter.q),
             ("state", state_value),
             ("kind", kind_value),
+            ("to", &to),
         ],
     );
     let kinds: Vec<KindOption> = EmailKind::ALL
@@ -112,6 +117,7 @@ async fn list(
             q => filter.q,
             state_value,
             kind_value,
+            to,
             states => Serde(OutboxState::SPELLINGS),
             kinds => Serde(&kinds),
             retried => query.retried.is_some(),
