@@ -306,6 +306,10 @@ pub struct Config {
     #[arg(long, env = "ONRAMP_NUDGE_CHECK_IN_DAYS", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=365))]
     pub nudge_check_in_days: u32,
 
+    /// Nudges: days a submitted progress report waits for review before the organizers are reminded.
+    #[arg(long, env = "ONRAMP_NUDGE_REVIEW_DAYS", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=365))]
+    pub nudge_review_days: u32,
+
     /// Nudges: days before a progress report is due that the mentor is reminded.
     #[arg(long, env = "ONRAMP_NUDGE_REPORT_DAYS", default_value_t = 3, value_parser = clap::value_parser!(u32).range(0..=90))]
     pub nudge_report_days: u32,
@@ -390,6 +394,7 @@ impl Config {
             waiting_for_mentor: days(self.nudge_waiting_days),
             check_in_unanswered: days(self.nudge_check_in_days),
             report_due: days(self.nudge_report_days),
+            report_review: days(self.nudge_review_days),
         }
     }
 

@@ -24,6 +24,8 @@ pub struct NudgePolicy {
     pub check_in_unanswered: Duration,
     /// How long before a report's due date the mentor is reminded.
     pub report_due: Duration,
+    /// A submitted report waiting for an organizer's review.
+    pub report_review: Duration,
 }
 
 impl Default for NudgePolicy {
@@ -36,6 +38,7 @@ impl Default for NudgePolicy {
             waiting_for_mentor: Duration::days(3),
             check_in_unanswered: Duration::days(5),
             report_due: Duration::days(3),
+            report_review: Duration::days(1),
         }
     }
 }

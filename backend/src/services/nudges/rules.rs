@@ -330,7 +330,7 @@ pub(super) async fn reports(
         .filter_map(|(id, at)| Some((at.as_ref()?.to_owned(), *id)))
         .min();
     if let Some((since, report)) = oldest
-        && let Some(step) = due_step(since, chrono::Duration::days(1), now)
+        && let Some(step) = due_step(since, policy.report_review, now)
     {
         for &organizer in organizers {
             emails.push(NewEmail::new(
