@@ -167,12 +167,16 @@ async fn an_organizer_retries_a_failed_email_previews_the_nudges_and_runs_them()
         b.step("timeline");
         b.visit(&format!("/organizer/people/{nina_id}/timeline"))
             .await;
-        let emails = b.text("#emails + .table-scroll").await;
+        let emails = b.text("#emails + p + .table-scroll").await;
         assert!(
             emails.contains("Reminders to finish your profile"),
             "{emails}"
         );
         assert!(emails.contains("Welcome to Onramp"), "{emails}");
+        b.follow("//a[normalize-space()='all of them in the outbox']")
+            .await;
+        assert_eq!(b.path().await, format!("/organizer/outbox?to={nina_id}"));
+        assert_eq!(b.text(".count").await, "2 emails to one person.");
     })
     .await;
 }
