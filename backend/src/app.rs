@@ -1,4 +1,5 @@
-//! Building the service: state, start-up work (migrations, first catalog import, demo people) and serving.
+//! Building the service: state, start-up work (migrations, first catalog import, demo people), serving, and
+//! stopping in order (see `shutdown`).
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -18,7 +19,7 @@ use crate::services::suggestions::{PoolCache, SuggestionCache};
 use crate::services::{catalog_import, demo_people};
 use crate::templates::Templates;
 use crate::web::catalog_cache::CatalogCache;
-use crate::{database, jobs, web};
+use crate::{database, jobs, shutdown, web};
 
 /// What every handler can reach. Cheap to clone.
 #[derive(Clone)]
@@ -149,12 +150,17 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     // So does the nudge pass.
     crate::services::reports::schedule_next_pass(&db, chrono::Utc::now()).await?;
     crate::services::nudges::schedule_next_pass(&db, chrono::Utc::now()).await?;
+    let (stop, stopping) = shutdown::channel();
     let worker = jobs::Worker::new(
         db.clone(),
         jobs::standard(config.claims(), config.reports(), config.nudge_policies()),
         worker_name(),
     );
-    tokio::spawn(worker.run_forever(std::time::Duration::from_secs(config.job_poll_secs)));
+    let jobs_done = tokio::spawn(worker.run_until(
+        std::time::Duration::from_secs(config.job_poll_secs),
+        stopping.clone(),
+    ));
+    let grace = std::time::Duration::from_secs(config.shutdown_grace_secs);
     let state = AppState::new(db.clone(), config);
     if state.mailer.transport.is_local() {
         tracing::warn!(
@@ -162,17 +168,38 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         );
     }
     // Each instance sends from the outbox too; leases keep two instances from sending one email.
-    tokio::spawn(state.mailer.clone().run_forever(
+    let mail_done = tokio::spawn(state.mailer.clone().run_until(
         db,
         worker_name(),
         std::time::Duration::from_millis(state.config.mail_poll_ms),
+        stopping.clone(),
     ));
     let router = web::router(state);
     // The peer address keys the sign-in rate limit.
     let service = router.into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, service)
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    let mut stopped = stopping.clone();
+    let server = tokio::spawn(
+        axum::serve(listener, service)
+            .with_graceful_shutdown(async move { stopped.wait().await })
+            .into_future(),
+    );
+    shutdown::signal().await;
+    tracing::info!(
+        grace_secs = grace.as_secs(),
+        "stopping: no new connections; finishing the requests in flight and the work in hand"
+    );
+    stop.now();
+    let finished = async {
+        let served = server.await;
+        let _ = tokio::join!(jobs_done, mail_done);
+        served
+    };
+    match tokio::time::timeout(grace, finished).await {
+        Ok(Ok(served)) => served?,
+        Ok(Err(panicked)) => anyhow::bail!("the server task failed: {panicked}"),
+        Err(_) => tracing::warn!("the grace period ran out; exiting with work unfinished"),
+    }
+    tracing::info!("stopped");
     Ok(())
 }
 
@@ -191,20 +218,4 @@ async fn delete_expired_sessions(store: DbSessionStore) {
             tracing::warn!(error = %err, "deleting expired sessions failed; will retry");
         }
     }
-}
-
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        {
-            s.recv().await;
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
 }

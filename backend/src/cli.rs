@@ -1,5 +1,5 @@
 //! The command line: start the service, migrate, import the catalog, solve a matching instance or plan a round,
-//! seed synthetic people, run (or preview) the nudge pass.
+//! seed synthetic people, run (or preview) the nudge pass, back up a SQLite database.
 
 use std::path::Path;
 use std::time::Instant;
@@ -33,6 +33,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             import_catalog(&config, path.as_deref().unwrap_or(&config.catalog_dir)).await
         }
         Command::Nudge { dry_run } => nudge(&config, dry_run).await,
+        Command::Backup { file } => {
+            let db = database::connect(&config.database_url).await?;
+            database::backup(&db, &config.database_url, &file).await?;
+            println!(
+                "copied {} to {}",
+                database::redact(&config.database_url),
+                file.display()
+            );
+            Ok(())
+        }
         Command::Match(MatchCommand::Solve { file }) => solve_file(&file),
         Command::Match(MatchCommand::Round { kind, instance }) => {
             let kind = match kind {

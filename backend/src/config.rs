@@ -41,6 +41,11 @@ pub enum Command {
     /// Matching tools.
     #[command(subcommand)]
     Match(MatchCommand),
+    /// Write a consistent copy of the SQLite database to FILE (a new file), while the service runs.
+    Backup {
+        /// Where to write the copy.
+        file: PathBuf,
+    },
     /// Run the nudge pass now: queue every reminder and digest that is due (the service runs it hourly).
     Nudge {
         /// Queue nothing: print every email the pass would send, written as it would go out, and what it would
@@ -142,9 +147,10 @@ pub struct Config {
     )]
     pub organizers: Vec<String>,
 
-    /// Log format.
-    #[arg(long, env = "ONRAMP_LOG_FORMAT", value_enum, default_value = "text")]
-    pub log_format: LogFormat,
+    /// Log format: text or json; by default json in production (GitHub sign-in configured), for a log collector,
+    /// and text in demo mode, for a person at a terminal.
+    #[arg(long, env = "ONRAMP_LOG_FORMAT", value_enum)]
+    pub log_format: Option<LogFormat>,
 
     /// Seconds a request may take before it is answered with an error.
     #[arg(long, env = "ONRAMP_REQUEST_TIMEOUT_SECS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=600))]
@@ -225,6 +231,11 @@ pub struct Config {
     /// Days a newcomer a mentor passed on stays out of that mentor's queue.
     #[arg(long, env = "ONRAMP_QUEUE_PASS_DAYS", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=3650))]
     pub queue_pass_days: u32,
+
+    /// Seconds the service gives itself on SIGTERM to finish the requests in flight and the job and mail batch in
+    /// hand, before it exits anyway.
+    #[arg(long, env = "ONRAMP_SHUTDOWN_GRACE_SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(0..=3600))]
+    pub shutdown_grace_secs: u64,
 
     /// How often each instance's job worker looks for due jobs, in seconds.
     #[arg(long, env = "ONRAMP_JOB_POLL_SECS", default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=3600))]
@@ -341,6 +352,15 @@ impl Config {
     pub fn base_url(&self) -> Url {
         self.base_url.clone().unwrap_or_else(|| {
             Url::parse(&format!("http://{}", self.bind)).expect("a socket address makes a URL")
+        })
+    }
+
+    /// The log format asked for, or the one that suits the mode.
+    pub fn log_format(&self) -> LogFormat {
+        self.log_format.unwrap_or(if self.demo_mode() {
+            LogFormat::Text
+        } else {
+            LogFormat::Json
         })
     }
 
@@ -693,6 +713,8 @@ mod tests {
         ]);
         let c = Cli::try_parse_from(args).unwrap().config;
         assert!(c.production_problems().is_empty());
+        assert_eq!(c.log_format(), LogFormat::Json, "production logs as JSON");
+        assert_eq!(Config::defaults().log_format(), LogFormat::Text);
         assert_ne!(
             c.email_signing_key(),
             Config::defaults().email_signing_key()

@@ -73,6 +73,50 @@ pub fn redact(url: &str) -> String {
     }
 }
 
+/// Write a consistent copy of the SQLite database behind `db` to `to` (a new file), while the service may be
+/// writing: `VACUUM INTO` reads one snapshot of the database and writes it compacted. PostgreSQL has its own tools.
+pub async fn backup(db: &DatabaseConnection, url: &str, to: &Path) -> anyhow::Result<()> {
+    use sea_orm::{ConnectionTrait, DbBackend, Statement};
+    if sqlite_path(url).is_none() {
+        bail!(
+            "`onramp backup` copies a SQLite database; for PostgreSQL use pg_dump (or the server's own backups)"
+        );
+    }
+    if to.exists() {
+        bail!(
+            "{} exists already; choose a new file for the copy",
+            to.display()
+        );
+    }
+    let target = to
+        .to_str()
+        .with_context(|| format!("{} is not a path SQLite can write", to.display()))?;
+    db.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Sqlite,
+        "VACUUM INTO ?",
+        [target.into()],
+    ))
+    .await
+    .with_context(|| format!("copying the database to {}", to.display()))?;
+    Ok(())
+}
+
+/// Whether the service can work: the database answers, and no migration of this build is pending (the message
+/// says what is wrong, for a probe's body).
+pub async fn readiness(db: &DatabaseConnection) -> Result<(), String> {
+    db.ping()
+        .await
+        .map_err(|e| format!("the database does not answer: {e}"))?;
+    let pending = Migrator::get_pending_migrations(db)
+        .await
+        .map_err(|e| format!("cannot read the migrations: {e}"))?;
+    if pending.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("{} migration(s) not applied yet", pending.len()))
+    }
+}
+
 /// A write transaction that holds SQLite's write lock from its first statement, so its reads and writes are not
 /// interleaved with another writer's (PostgreSQL ignores the mode; there, row locks and constraints do this).
 pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {

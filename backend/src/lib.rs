@@ -12,5 +12,6 @@ pub mod domain;
 pub mod jobs;
 pub mod mail;
 pub mod services;
+pub mod shutdown;
 pub mod templates;
 pub mod web;

@@ -683,6 +683,7 @@ const MATRIX: &[Entry] = &[
         entry("GET", "/dev/mail/{id}", &[], all(Status(200))),
     ),
     entry("GET", "/healthz", &[], all(Status(200))),
+    entry("GET", "/readyz", &[], all(Status(200))),
 ];
 
 #[test]

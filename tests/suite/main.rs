@@ -18,6 +18,7 @@ mod matching;
 mod matching_pages;
 mod mentoring;
 mod nudges;
+mod operations;
 mod organizer_lists;
 mod profiles;
 mod programme;

@@ -15,6 +15,7 @@ use sea_orm::{DatabaseConnection, DbErr};
 pub use kinds::standard;
 
 use crate::services::queue::{self, Outcome, TakenJob};
+use crate::shutdown::Stopping;
 
 /// What a handler is given.
 #[derive(Clone)]
@@ -98,9 +99,20 @@ impl Worker {
     /// Run every job due at `now`; returns how many runs there were. A job rescheduled to a time that is still
     /// due is not run again in the same call.
     pub async fn run_due(&self, now: DateTime<Utc>) -> Result<usize, DbErr> {
+        self.run_due_unless(now, &Stopping::never()).await
+    }
+
+    /// As `run_due`, but when the process is stopping, take no job after the one in hand.
+    async fn run_due_unless(
+        &self,
+        now: DateTime<Utc>,
+        stopping: &Stopping,
+    ) -> Result<usize, DbErr> {
         let mut runs = 0;
         let mut seen = std::collections::HashSet::new();
-        while let Some((job, outcome)) = self.run_one(now).await? {
+        while !stopping.is_set()
+            && let Some((job, outcome)) = self.run_one(now).await?
+        {
             runs += 1;
             let again = !matches!(outcome, Outcome::Done);
             if again && !seen.insert(job.id) {
@@ -110,15 +122,19 @@ impl Worker {
         Ok(runs)
     }
 
-    /// Poll for due jobs until the process ends.
-    pub async fn run_forever(self, poll: std::time::Duration) {
+    /// Poll for due jobs until the process stops; a job in hand is finished first.
+    pub async fn run_until(self, poll: std::time::Duration, mut stopping: Stopping) {
         let mut tick = tokio::time::interval(poll);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
-            tick.tick().await;
-            if let Err(err) = self.run_due(Utc::now()).await {
+            tokio::select! {
+                _ = tick.tick() => {}
+                _ = stopping.wait() => break,
+            }
+            if let Err(err) = self.run_due_unless(Utc::now(), &stopping).await {
                 tracing::error!(%err, worker = %self.name, "job queue unavailable");
             }
         }
+        tracing::info!(worker = %self.name, "job worker stopped");
     }
 }

@@ -16,6 +16,7 @@ use super::preferences::Choices;
 use super::transport::Transport;
 use crate::db::email_outbox;
 use crate::domain::jobs::backoff;
+use crate::shutdown::Stopping;
 
 /// How the worker paces itself.
 #[derive(Debug, Clone, Copy)]
@@ -154,11 +155,25 @@ impl Mailer {
         worker: &str,
         now: DateTime<Utc>,
     ) -> Result<Delivered, DbErr> {
+        self.deliver_due_unless(db, worker, now, &Stopping::never())
+            .await
+    }
+
+    /// As `deliver_due`, but when the process is stopping, take no batch after the one in hand.
+    async fn deliver_due_unless(
+        &self,
+        db: &DatabaseConnection,
+        worker: &str,
+        now: DateTime<Utc>,
+        stopping: &Stopping,
+    ) -> Result<Delivered, DbErr> {
         let mut total = Delivered::default();
         // Each batch's lease starts from the clock as it is then: with the time the call began, a long run of
         // batches would take leases already run out, and another instance would send the same rows. (A test's
         // `now` in the future stays as given.)
-        while let Some(done) = self.deliver_batch(db, worker, now.max(Utc::now())).await? {
+        while !stopping.is_set()
+            && let Some(done) = self.deliver_batch(db, worker, now.max(Utc::now())).await?
+        {
             total.sent += done.sent;
             total.retried += done.retried;
             total.failed += done.failed;
@@ -167,18 +182,25 @@ impl Mailer {
         Ok(total)
     }
 
-    /// Deliver what is due, every `poll`, until the process ends.
-    pub async fn run_forever(
+    /// Deliver what is due, every `poll`, until the process stops; a batch in hand is finished first.
+    pub async fn run_until(
         self: Arc<Self>,
         db: DatabaseConnection,
         worker: String,
         poll: std::time::Duration,
+        mut stopping: Stopping,
     ) {
         let mut tick = tokio::time::interval(poll);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
-            tick.tick().await;
-            match self.deliver_due(&db, &worker, Utc::now()).await {
+            tokio::select! {
+                _ = tick.tick() => {}
+                _ = stopping.wait() => break,
+            }
+            match self
+                .deliver_due_unless(&db, &worker, Utc::now(), &stopping)
+                .await
+            {
                 Ok(done) if done.total() > 0 => tracing::info!(
                     sent = done.sent,
                     retried = done.retried,
@@ -190,5 +212,6 @@ impl Mailer {
                 Err(err) => tracing::error!(%err, %worker, "the outbox is unavailable"),
             }
         }
+        tracing::info!(%worker, "mail worker stopped");
     }
 }

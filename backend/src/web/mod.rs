@@ -13,6 +13,7 @@ pub mod exports;
 pub mod extract;
 pub mod form;
 pub mod github;
+pub mod health;
 pub mod matching;
 pub mod mentoring;
 pub mod notifications;
@@ -146,7 +147,8 @@ fn table() -> RouteTable {
         .get("/dev/mail", outbox::demo_mail)
         .get("/dev/mail/{id}", outbox::demo_email)
         .get("/static/{*path}", crate::assets::serve)
-        .get("/healthz", healthz)
+        .get("/healthz", health::healthz)
+        .get("/readyz", health::readyz)
 }
 
 /// The sign-in endpoints, limited per client address (see `rate_limit`).
@@ -253,13 +255,4 @@ pub fn with_layers(routes: Router<AppState>, state: AppState) -> Router {
 
 pub fn router(state: AppState) -> Router {
     with_layers(routes(), state)
-}
-
-async fn healthz(
-    axum::extract::State(state): axum::extract::State<AppState>,
-) -> (StatusCode, &'static str) {
-    match state.db.ping().await {
-        Ok(()) => (StatusCode::OK, "ok"),
-        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable"),
-    }
 }

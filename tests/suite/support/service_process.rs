@@ -55,6 +55,24 @@ impl ServiceProcess {
         }
     }
 
+    /// SIGTERM, as an orchestrator stops a service, then wait up to `within` for the process to exit; its exit
+    /// status, or None if it had not exited by then.
+    pub fn terminate(&mut self, within: std::time::Duration) -> Option<std::process::ExitStatus> {
+        let sent = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .expect("run kill");
+        assert!(sent.success(), "kill -TERM");
+        let deadline = std::time::Instant::now() + within;
+        while std::time::Instant::now() < deadline {
+            if let Some(status) = self.child.try_wait().expect("poll the process") {
+                return Some(status);
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        None
+    }
+
     /// SIGKILL: no shutdown, no chance to record anything.
     pub fn kill(&mut self) {
         let _ = self.child.kill();

@@ -1,0 +1,198 @@
+//! Running the service: its probes (alive, ready), stopping on SIGTERM with the work in hand finished, and the
+//! backup of a SQLite database taken while it is written to.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use onramp::db::email_outbox::{self, OutboxState};
+use onramp::db::user_roles::Role;
+use onramp_migration::{Migrator, MigratorTrait};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
+
+use crate::support::service_process::{ServiceProcess, serve_if_child};
+use crate::support::smtp::{self, SmtpServer};
+use crate::support::{TestApp, factory};
+
+#[tokio::test]
+async fn healthz_says_alive_and_readyz_says_whether_the_schema_is_current() {
+    let app = TestApp::start().await;
+    let visitor = app.anonymous();
+    assert_eq!(visitor.get("/healthz").await.body, "ok");
+    let ready = visitor.get("/readyz").await;
+    assert_eq!((ready.status, ready.body.as_str()), (200, "ready"));
+    // One migration rolled back, as when a newer build has not migrated yet: alive, but not ready.
+    Migrator::down(&app.db, Some(1))
+        .await
+        .expect("roll back one");
+    assert_eq!(visitor.get("/readyz").await.status, 503);
+    assert_eq!(
+        onramp::database::readiness(&app.db).await,
+        Err("1 migration(s) not applied yet".into()),
+        "the reason, as the log says it"
+    );
+    assert_eq!(visitor.get("/healthz").await.status, 200);
+    Migrator::up(&app.db, None).await.expect("migrate again");
+    assert_eq!(visitor.get("/readyz").await.status, 200);
+}
+
+#[tokio::test]
+async fn on_sigterm_the_service_finishes_its_mail_batch_and_exits_within_the_grace_period() {
+    serve_if_child().await;
+    let Some(smtp) = SmtpServer::start() else {
+        return;
+    };
+    let app = TestApp::start_without_demo_people().await;
+    let n = 400;
+    for i in 0..n {
+        let user = factory::person(&app, &format!("p{i}"), &[Role::Newcomer])
+            .create()
+            .await;
+        onramp::services::notifications::welcome(&app.db, user.id, &user.github_login, Utc::now())
+            .await
+            .unwrap();
+    }
+    let env = vec![
+        ("DATABASE_URL", app.database_url().to_string()),
+        ("ONRAMP_SMTP_URL", smtp.url()),
+        ("ONRAMP_MAIL_BATCH", "25".to_string()),
+        ("ONRAMP_MAIL_CONNECTIONS", "2".into()),
+        ("ONRAMP_MAIL_POLL_MS", "50".into()),
+        ("ONRAMP_SHUTDOWN_GRACE_SECS", "10".into()),
+        ("ONRAMP_IMPORT_ON_START", "false".into()),
+        (
+            "ONRAMP_CATALOG_DIR",
+            crate::support::repo_root()
+                .join("seed-data")
+                .display()
+                .to_string(),
+        ),
+    ];
+    let name = "operations::on_sigterm_the_service_finishes_its_mail_batch_and_exits_within_the_grace_period";
+    let mut first = ServiceProcess::start(name, &env);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while smtp.count() < 50 {
+        assert!(Instant::now() < deadline, "no mail arrived");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let asked = Instant::now();
+    let status = first
+        .terminate(Duration::from_secs(12))
+        .expect("the service exits within its grace period");
+    assert!(status.success(), "{status:?}");
+    assert!(
+        asked.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        asked.elapsed()
+    );
+    // It finished the batch it held: nothing is left leased to wait five minutes for a taker.
+    let held = email_outbox::Entity::find()
+        .filter(email_outbox::Column::State.eq(OutboxState::Pending))
+        .filter(email_outbox::Column::LockedUntil.is_not_null())
+        .count(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(held, 0, "a batch was left unfinished");
+    let sent_then = email_outbox::Entity::find()
+        .filter(email_outbox::Column::State.eq(OutboxState::Sent))
+        .count(&app.db)
+        .await
+        .unwrap() as usize;
+    assert!(
+        sent_then < n,
+        "it stopped before the end, or the test proves nothing"
+    );
+    assert_eq!(smtp.count(), sent_then, "what arrived is what was recorded");
+
+    // The next instance sends the rest, and nothing twice.
+    let _second = ServiceProcess::start(name, &env);
+    smtp.wait_for(n).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for raw in smtp.raw() {
+        *seen
+            .entry(smtp::parse(&raw).message_id().unwrap().to_string())
+            .or_default() += 1;
+    }
+    assert_eq!(seen.len(), n);
+    assert!(seen.values().all(|&c| c == 1), "an email went out twice");
+}
+
+#[tokio::test]
+async fn a_backup_taken_while_the_database_is_written_is_a_consistent_database() {
+    let app = TestApp::start_without_demo_people().await;
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("copy.db");
+    let result = onramp::database::backup(&app.db, app.database_url(), &copy).await;
+    if !app.database_url().starts_with("sqlite:") {
+        let err = result.expect_err("PostgreSQL is backed up with its own tools");
+        assert!(err.to_string().contains("pg_dump"), "{err}");
+        return;
+    }
+    result.expect("the first copy");
+    std::fs::remove_file(&copy).unwrap();
+    for i in 0..100 {
+        factory::person(&app, &format!("b{i}"), &[Role::Newcomer])
+            .create()
+            .await;
+    }
+    // The audit log grows while the copy is taken, from another connection pool, as the service would write.
+    let writer = {
+        let other = app.connect_again().await;
+        tokio::spawn(async move {
+            for i in 0..500 {
+                onramp::services::audit::record(
+                    &other,
+                    None,
+                    "test.write",
+                    format!("row:{i}"),
+                    serde_json::json!({}),
+                    Utc::now(),
+                )
+                .await
+                .expect("write while the copy is taken");
+            }
+        })
+    };
+    onramp::database::backup(&app.db, app.database_url(), &copy)
+        .await
+        .expect("copy while writing");
+    writer.await.unwrap();
+    let again = onramp::database::backup(&app.db, app.database_url(), &copy).await;
+    assert!(again.unwrap_err().to_string().contains("exists already"));
+
+    let copied = sea_orm::Database::connect(format!("sqlite://{}", copy.display()))
+        .await
+        .unwrap();
+    let check = copied
+        .query_one_raw(sea_orm::Statement::from_string(
+            sea_orm::DbBackend::Sqlite,
+            "PRAGMA integrity_check",
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(check.try_get_by_index::<String>(0).unwrap(), "ok");
+    let people = onramp::db::users::Entity::find()
+        .count(&copied)
+        .await
+        .unwrap();
+    assert_eq!(
+        people, 100,
+        "every sign-up committed before the copy is in it"
+    );
+    // Of the rows written meanwhile, those committed before the copy's snapshot, and whole.
+    let audit = onramp::db::audit_log::Entity::find()
+        .filter(onramp::db::audit_log::Column::Action.eq("test.write"))
+        .all(&copied)
+        .await
+        .unwrap();
+    assert!(audit.len() <= 500);
+    assert!(audit.iter().all(|a| a.subject.starts_with("row:")));
+    assert!(
+        Migrator::get_pending_migrations(&copied)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
