@@ -172,6 +172,11 @@ pub struct Config {
     #[arg(long, env = "ONRAMP_SESSION_MAX_AGE_DAYS", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=365))]
     pub session_max_age_days: u32,
 
+    /// Proxies (a load balancer in front of several instances) whose X-Forwarded-For gives the client's address,
+    /// as addresses or networks, comma-separated (e.g. 10.0.0.0/8). Empty: the header is ignored.
+    #[arg(long, env = "ONRAMP_TRUSTED_PROXIES", value_delimiter = ',', value_parser = crate::web::client_address::parse_proxy)]
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+
     /// Sign-in attempts (GitHub redirects and callbacks, demo sign-ins) one IP address regains per minute.
     #[arg(long, env = "ONRAMP_SIGNIN_RATE_PER_MINUTE", default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=100_000))]
     pub signin_rate_per_minute: u32,
@@ -353,6 +358,10 @@ impl Config {
         self.base_url.clone().unwrap_or_else(|| {
             Url::parse(&format!("http://{}", self.bind)).expect("a socket address makes a URL")
         })
+    }
+
+    pub fn trusted_proxies(&self) -> crate::web::client_address::TrustedProxies {
+        crate::web::client_address::TrustedProxies(self.trusted_proxies.clone())
     }
 
     /// The log format asked for, or the one that suits the mode.

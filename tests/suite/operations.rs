@@ -196,3 +196,42 @@ async fn a_backup_taken_while_the_database_is_written_is_a_consistent_database()
             .is_empty()
     );
 }
+
+/// Three demo sign-ins, each claiming its own address in X-Forwarded-For; their statuses.
+async fn sign_ins_claiming_addresses(app: &TestApp) -> Vec<u16> {
+    app.create_user("rate-tester", &[Role::Newcomer]).await;
+    let mut statuses = Vec::new();
+    for claimed in ["203.0.113.1", "203.0.113.2", "203.0.113.3"] {
+        let page = app
+            .anonymous()
+            .post_form_with(
+                "/signin/demo",
+                &[("login", "rate-tester")],
+                &[("origin", app.base.as_str()), ("x-forwarded-for", claimed)],
+            )
+            .await;
+        statuses.push(page.status);
+    }
+    statuses
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_client_has_its_own_sign_in_budget_and_no_one_else_picks_an_address()
+ {
+    let limited = |c: &mut onramp::config::Config| {
+        c.signin_burst = 1;
+        c.signin_rate_per_minute = 1;
+    };
+    // The test's requests come from 127.0.0.1: as a load balancer's would, when it is trusted.
+    let behind = TestApp::builder()
+        .config(|c| {
+            limited(c);
+            c.trusted_proxies = vec!["127.0.0.1/32".parse().unwrap()];
+        })
+        .start()
+        .await;
+    assert_eq!(sign_ins_claiming_addresses(&behind).await, [303, 303, 303]);
+    // Not trusted: the header is ignored, and all three share the one address's budget.
+    let direct = TestApp::builder().config(limited).start().await;
+    assert_eq!(sign_ins_claiming_addresses(&direct).await, [303, 429, 429]);
+}

@@ -5,6 +5,7 @@ pub mod auth;
 pub mod catalog_admin;
 pub mod catalog_cache;
 pub mod claims;
+pub mod client_address;
 pub mod csrf;
 pub mod dashboard;
 pub mod error;

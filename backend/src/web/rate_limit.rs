@@ -2,17 +2,16 @@
 //! to GitHub, and demo sign-ins tell whether a person exists. A token bucket per client address (governor's
 //! keyed limiter): a burst, then a steady rate per minute, both from the configuration.
 //!
-//! The key is the peer address the server saw (`into_make_service_with_connect_info`). Behind a reverse proxy
-//! every visitor shares the proxy's address and so its budget; trusting X-Forwarded-For would let anyone pick a
-//! fresh key per request, so it is not done here.
+//! The key is the client's address (`client_address`): the peer the server saw, or behind a configured trusted
+//! proxy the address that proxy saw. X-Forwarded-For from anyone else is ignored, or anyone could pick a fresh
+//! key per request.
 
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::num::NonZeroU32;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -20,6 +19,7 @@ use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
 use crate::config::Config;
+use crate::web::client_address::TrustedProxies;
 use crate::web::error::ErrorPage;
 
 /// Past this many remembered addresses, forget the ones whose buckets have refilled (they would start full
@@ -30,6 +30,7 @@ const MAX_TRACKED: usize = 10_000;
 pub struct Limiter {
     buckets: Arc<DefaultKeyedRateLimiter<IpAddr>>,
     paths: &'static [&'static str],
+    proxies: TrustedProxies,
 }
 
 impl Limiter {
@@ -42,6 +43,7 @@ impl Limiter {
                 Quota::per_minute(rate).allow_burst(burst),
             )),
             paths,
+            proxies: config.trusted_proxies(),
         }
     }
 
@@ -62,34 +64,22 @@ pub async fn limit(State(limiter): State<Limiter>, req: Request, next: Next) -> 
     if !limiter.paths.contains(&req.uri().path()) {
         return next.run(req).await;
     }
-    match limiter.check(client_key(&req)) {
+    match limiter.check(bucket(limiter.proxies.client(&req))) {
         None => next.run(req).await,
         Some(wait) => too_many(wait),
     }
 }
 
-/// The address to count against. An IPv6 user usually holds a whole /64, so that is the unit.
-fn client_key(req: &Request) -> IpAddr {
-    let Some(ConnectInfo(peer)) = req.extensions().get::<ConnectInfo<SocketAddr>>() else {
-        // Served without connect info: every request shares one bucket, which is noticed quickly, rather than
-        // going unlimited, which is not.
-        static WARNED: AtomicBool = AtomicBool::new(false);
-        if !WARNED.swap(true, Ordering::Relaxed) {
-            tracing::warn!(
-                "no peer address on requests: serve with into_make_service_with_connect_info; sign-in limits are shared by everyone"
-            );
+/// The bucket of a client. An IPv6 user usually holds a whole /64, so that is the unit. Without a known address
+/// every request shares one bucket, which is noticed quickly, rather than going unlimited, which is not.
+fn bucket(client: Option<IpAddr>) -> IpAddr {
+    match client {
+        None => IpAddr::V4(Ipv4Addr::UNSPECIFIED),
+        Some(IpAddr::V6(v6)) => {
+            let s = v6.segments();
+            IpAddr::V6(Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0))
         }
-        return IpAddr::V4(Ipv4Addr::UNSPECIFIED);
-    };
-    match peer.ip() {
-        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
-            Some(v4) => IpAddr::V4(v4),
-            None => {
-                let s = v6.segments();
-                IpAddr::V6(Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0))
-            }
-        },
-        v4 => v4,
+        Some(v4) => v4,
     }
 }
 
@@ -115,7 +105,15 @@ fn too_many(wait: Duration) -> Response {
 
 #[cfg(test)]
 mod tests {
+    use std::net::SocketAddr;
+
+    use axum::extract::ConnectInfo;
+
     use super::*;
+
+    fn client_key(req: &Request) -> IpAddr {
+        bucket(TrustedProxies::default().client(req))
+    }
 
     fn request_from(addr: &str) -> Request {
         let mut req = Request::new(axum::body::Body::empty());
