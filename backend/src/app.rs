@@ -39,6 +39,8 @@ pub struct AppState {
     pub dashboards: Arc<crate::services::programme_dashboard::DashboardCache>,
     /// Writes and sends email (SMTP, or kept locally in demo mode).
     pub mailer: Arc<Mailer>,
+    /// What `/metrics` serves.
+    pub metrics: Arc<crate::web::metrics::Metrics>,
 }
 
 impl AppState {
@@ -55,6 +57,7 @@ impl AppState {
             suggestions: Arc::new(SuggestionCache::default()),
             progress: Arc::default(),
             dashboards: Arc::default(),
+            metrics: Arc::default(),
         }
     }
 }

@@ -174,8 +174,12 @@ pub struct Config {
 
     /// Proxies (a load balancer in front of several instances) whose X-Forwarded-For gives the client's address,
     /// as addresses or networks, comma-separated (e.g. 10.0.0.0/8). Empty: the header is ignored.
-    #[arg(long, env = "ONRAMP_TRUSTED_PROXIES", value_delimiter = ',', value_parser = crate::web::client_address::parse_proxy)]
+    #[arg(long, env = "ONRAMP_TRUSTED_PROXIES", value_delimiter = ',', value_parser = crate::web::client_address::parse_network)]
     pub trusted_proxies: Vec<ipnet::IpNet>,
+
+    /// Who may read /metrics: addresses or networks, comma-separated (the client address as above).
+    #[arg(long, env = "ONRAMP_METRICS_ALLOW", value_delimiter = ',', default_value = "127.0.0.1/32,::1/128", value_parser = crate::web::client_address::parse_network)]
+    pub metrics_allow: Vec<ipnet::IpNet>,
 
     /// Sign-in attempts (GitHub redirects and callbacks, demo sign-ins) one IP address regains per minute.
     #[arg(long, env = "ONRAMP_SIGNIN_RATE_PER_MINUTE", default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=100_000))]

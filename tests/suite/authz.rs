@@ -684,6 +684,8 @@ const MATRIX: &[Entry] = &[
     ),
     entry("GET", "/healthz", &[], all(Status(200))),
     entry("GET", "/readyz", &[], all(Status(200))),
+    // Open to the allowed addresses, loopback by default, whoever is signed in (operations.rs: others are refused).
+    entry("GET", "/metrics", &[], all(Status(200))),
 ];
 
 #[test]

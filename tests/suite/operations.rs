@@ -235,3 +235,52 @@ async fn behind_a_trusted_proxy_each_client_has_its_own_sign_in_budget_and_no_on
     let direct = TestApp::builder().config(limited).start().await;
     assert_eq!(sign_ins_claiming_addresses(&direct).await, [303, 429, 429]);
 }
+
+#[tokio::test]
+async fn metrics_count_requests_by_route_and_show_the_queues_to_allowed_addresses_only() {
+    let app = TestApp::start().await;
+    let visitor = app.anonymous();
+    visitor.get("/catalog").await;
+    visitor.get("/catalog").await;
+    visitor.get("/no/such/page").await;
+    let nina = app.newcomer("nina").await;
+    factory::welcome_email(&app, nina.user_id.unwrap()).await;
+    let page = visitor.get("/metrics").await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.header("content-type")
+            .unwrap()
+            .starts_with("application/openmetrics-text"),
+        "{:?}",
+        page.header("content-type")
+    );
+    let text = page.body;
+    for line in [
+        r#"onramp_http_requests_total{method="GET",route="/catalog",status="200"} 2"#,
+        r#"onramp_http_requests_total{method="GET",route="unmatched",status="404"} 1"#,
+        r#"onramp_http_request_duration_seconds_count{method="GET",route="/catalog"} 2"#,
+        r#"onramp_outbox_emails{state="pending"} 1"#,
+        r#"onramp_outbox_due 1"#,
+    ] {
+        assert!(text.lines().any(|l| l == line), "no {line:?} in\n{text}");
+    }
+    assert!(text.contains(r#"onramp_http_request_duration_seconds_bucket{le="0.001",method="GET",route="/catalog"}"#)
+        || text.contains(r#"onramp_http_request_duration_seconds_bucket{method="GET",route="/catalog",le="0.001"}"#), "{text}");
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with(r#"onramp_jobs{state="pending"} "#)),
+        "{text}"
+    );
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("onramp_job_lag_seconds ")),
+        "{text}"
+    );
+    assert!(text.trim_end().ends_with("# EOF"));
+
+    let elsewhere = TestApp::builder()
+        .config(|c| c.metrics_allow = vec!["10.0.0.0/8".parse().unwrap()])
+        .start()
+        .await;
+    assert_eq!(elsewhere.anonymous().get("/metrics").await.status, 403);
+}

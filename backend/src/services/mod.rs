@@ -15,6 +15,7 @@ pub mod mentorships;
 pub mod notification_settings;
 pub mod notifications;
 pub mod nudges;
+pub mod operations;
 pub mod outbox;
 pub mod people;
 pub mod pool;

@@ -120,6 +120,16 @@ pub async fn search(
         .into_iter()
         .map(OutboxRow::from)
         .collect();
+    let counts = counts(db).await?;
+    Ok(OutboxPage {
+        emails,
+        window,
+        counts,
+    })
+}
+
+/// How many emails stand in each state, over the whole outbox.
+pub async fn counts(db: &impl ConnectionTrait) -> ServiceResult<OutboxCounts> {
     let by_state: Vec<(OutboxState, i64)> = email_outbox::Entity::find()
         .select_only()
         .column(email_outbox::Column::State)
@@ -138,11 +148,7 @@ pub async fn search(
             OutboxState::Cancelled => counts.cancelled = n,
         }
     }
-    Ok(OutboxPage {
-        emails,
-        window,
-        counts,
-    })
+    Ok(counts)
 }
 
 /// Every email queued for `user`, newest first (at most `limit`).

@@ -66,8 +66,8 @@ fn canonical(ip: IpAddr) -> IpAddr {
     }
 }
 
-/// `ONRAMP_TRUSTED_PROXIES`: addresses or networks, e.g. `10.0.0.0/8, 192.0.2.7`.
-pub fn parse_proxy(s: &str) -> Result<IpNet, String> {
+/// An address or a network, as `ONRAMP_TRUSTED_PROXIES` and `ONRAMP_METRICS_ALLOW` list them: `10.0.0.0/8`, `192.0.2.7`.
+pub fn parse_network(s: &str) -> Result<IpNet, String> {
     let s = s.trim();
     s.parse::<IpNet>()
         .or_else(|_| s.parse::<IpAddr>().map(IpNet::from))
@@ -98,7 +98,7 @@ mod tests {
     #[test]
     fn the_header_counts_only_from_a_trusted_proxy_and_only_as_far_as_trust_goes() {
         let none = TrustedProxies::default();
-        let lb = TrustedProxies(vec![parse_proxy("10.0.0.0/8").unwrap()]);
+        let lb = TrustedProxies(vec![parse_network("10.0.0.0/8").unwrap()]);
         // Untrusted peers cannot choose their address.
         assert_eq!(
             none.client(&request("192.0.2.1:5000", &["203.0.113.9"])),
@@ -137,7 +137,7 @@ mod tests {
             ip("203.0.113.9"),
             "an IPv4-mapped peer is the IPv4 address"
         );
-        assert!(parse_proxy("192.0.2.7").is_ok() && parse_proxy("nope").is_err());
+        assert!(parse_network("192.0.2.7").is_ok() && parse_network("nope").is_err());
         let mut bare = Request::new(Body::empty());
         bare.headers_mut()
             .insert("x-forwarded-for", "203.0.113.9".parse().unwrap());

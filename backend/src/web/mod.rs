@@ -17,6 +17,7 @@ pub mod github;
 pub mod health;
 pub mod matching;
 pub mod mentoring;
+pub mod metrics;
 pub mod notifications;
 pub mod nudges;
 pub mod organizer;
@@ -150,6 +151,7 @@ fn table() -> RouteTable {
         .get("/static/{*path}", crate::assets::serve)
         .get("/healthz", health::healthz)
         .get("/readyz", health::readyz)
+        .get("/metrics", metrics::metrics)
 }
 
 /// The sign-in endpoints, limited per client address (see `rate_limit`).
@@ -248,8 +250,11 @@ pub fn with_layers(routes: Router<AppState>, state: AppState) -> Router {
         .layer(RequestBodyLimitLayer::new(config.max_body_bytes as usize))
         .layer(CompressionLayer::new())
         .layer(sessions);
+    // Counted innermost, where the matched route is known (every route and the fallback pass it).
+    let counted = axum::middleware::from_fn_with_state(state.metrics.clone(), metrics::track);
     routes
         .fallback(errors::fallback)
+        .layer(counted)
         .layer(layers)
         .with_state(state)
 }
