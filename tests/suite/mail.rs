@@ -5,9 +5,7 @@
 use chrono::{Duration, Utc};
 use onramp::db::email_outbox::{self, EmailKind, OutboxState};
 use onramp::db::notification_settings;
-use onramp::db::user_roles::Role;
 use onramp::mail::{DeliverySettings, NewEmail};
-use onramp::services::notifications;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 use mail_parser::MimeHeaders;
@@ -36,30 +34,6 @@ async fn app_sending_to(smtp: &SmtpServer, tweak: impl FnOnce(&mut DeliverySetti
 
 async fn rows(app: &TestApp) -> Vec<email_outbox::Model> {
     email_outbox::Entity::find().all(&app.db).await.unwrap()
-}
-
-/// Queue a welcome for each of `n` new people (account email: due at once, whatever the time of day).
-async fn welcomes(app: &TestApp, n: usize) {
-    for i in 0..n {
-        let user = factory::person(app, &format!("person-{i}"), &[Role::Newcomer])
-            .create()
-            .await;
-        notifications::welcome(&app.db, user.id, &user.github_login, Utc::now())
-            .await
-            .unwrap();
-    }
-}
-
-fn message_ids(smtp: &SmtpServer) -> Vec<String> {
-    smtp.raw()
-        .iter()
-        .map(|raw| {
-            smtp::parse(raw)
-                .message_id()
-                .expect("a Message-ID")
-                .to_string()
-        })
-        .collect()
 }
 
 #[tokio::test]
@@ -175,7 +149,7 @@ async fn mail_queued_while_the_server_is_down_is_delivered_once_it_is_back() {
         return;
     };
     let app = app_sending_to(&smtp, |_| {}).await;
-    welcomes(&app, 20).await;
+    factory::welcomes(&app, 20).await;
     smtp.stop();
     let now = Utc::now();
     let done = app.deliver_mail_at(now).await;
@@ -197,9 +171,7 @@ async fn mail_queued_while_the_server_is_down_is_delivered_once_it_is_back() {
         0
     );
     smtp.wait_for(20).await;
-    let mut ids = message_ids(&smtp);
-    ids.sort();
-    ids.dedup();
+    let ids = smtp.arrivals();
     assert_eq!((smtp.count(), ids.len()), (20, 20), "no email twice");
 }
 
@@ -209,7 +181,7 @@ async fn an_email_that_keeps_failing_is_marked_failed_and_an_organizer_retries_i
         return;
     };
     let app = app_sending_to(&smtp, |s| s.max_attempts = 2).await;
-    welcomes(&app, 1).await;
+    factory::welcomes(&app, 1).await;
     smtp.stop();
     let now = Utc::now();
     app.deliver_mail_at(now).await;
@@ -248,7 +220,7 @@ async fn two_senders_at_once_send_no_email_twice() {
         return;
     };
     let app = app_sending_to(&smtp, |s| s.batch = 25).await;
-    welcomes(&app, 200).await;
+    factory::welcomes(&app, 200).await;
     let other = onramp::app::mailer(&app.state.config, app.state.templates.clone());
     let now = Utc::now();
     let (a, b) = tokio::join!(
@@ -258,9 +230,7 @@ async fn two_senders_at_once_send_no_email_twice() {
     let (a, b) = (a.unwrap(), b.unwrap());
     assert_eq!(a.sent + b.sent, 200, "{a:?} {b:?}");
     smtp.wait_for(200).await;
-    let mut ids = message_ids(&smtp);
-    ids.sort();
-    ids.dedup();
+    let ids = smtp.arrivals();
     assert_eq!((smtp.count(), ids.len()), (200, 200));
 }
 

@@ -3,50 +3,21 @@
 //! processes on one database send no email twice. The services are real processes (`support::service_process`)
 //! sending to a real SMTP server on loopback.
 
-use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-use chrono::Utc;
 use onramp::db::email_outbox::{self, OutboxState};
-use onramp::db::user_roles::Role;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
-use crate::support::service_process::{ServiceProcess, serve_if_child};
-use crate::support::smtp::{self, SmtpServer};
+use crate::support::service_process::{ServiceProcess, mail_env, serve_if_child};
+use crate::support::smtp::SmtpServer;
 use crate::support::{TestApp, factory};
 
+/// The batch `mail_env` sets.
 const BATCH: usize = 25;
 
-/// `n` welcomes on the outbox (account email, due at once).
-async fn queue_welcomes(app: &TestApp, n: usize) {
-    for i in 0..n {
-        let user = factory::person(app, &format!("p{i}"), &[Role::Newcomer])
-            .create()
-            .await;
-        onramp::services::notifications::welcome(&app.db, user.id, &user.github_login, Utc::now())
-            .await
-            .unwrap();
-    }
-}
-
+/// A dead instance's batch is taken over after two seconds instead of five minutes.
 fn service_env(app: &TestApp, smtp: &SmtpServer) -> Vec<(&'static str, String)> {
-    vec![
-        ("DATABASE_URL", app.database_url().to_string()),
-        ("ONRAMP_SMTP_URL", smtp.url()),
-        ("ONRAMP_MAIL_BATCH", BATCH.to_string()),
-        ("ONRAMP_MAIL_CONNECTIONS", "2".into()),
-        ("ONRAMP_MAIL_POLL_MS", "50".into()),
-        // A dead instance's batch is taken over after two seconds instead of five minutes.
-        ("ONRAMP_MAIL_LEASE_SECS", "2".into()),
-        ("ONRAMP_IMPORT_ON_START", "false".into()),
-        (
-            "ONRAMP_CATALOG_DIR",
-            crate::support::repo_root()
-                .join("seed-data")
-                .display()
-                .to_string(),
-        ),
-    ]
+    mail_env(app, smtp.url(), &[("ONRAMP_MAIL_LEASE_SECS", "2")])
 }
 
 async fn sent(app: &TestApp) -> u64 {
@@ -65,19 +36,6 @@ async fn wait_until(what: &str, mut done: impl AsyncFnMut() -> bool) {
     }
 }
 
-/// How many times each Message-ID arrived.
-fn arrivals(smtp: &SmtpServer) -> HashMap<String, usize> {
-    let mut seen = HashMap::new();
-    for raw in smtp.raw() {
-        let id = smtp::parse(&raw)
-            .message_id()
-            .expect("a Message-ID")
-            .to_string();
-        *seen.entry(id).or_insert(0) += 1;
-    }
-    seen
-}
-
 #[tokio::test]
 async fn killed_mid_batch_and_restarted_it_loses_nothing_and_resends_at_most_one_batch() {
     serve_if_child().await;
@@ -86,7 +44,7 @@ async fn killed_mid_batch_and_restarted_it_loses_nothing_and_resends_at_most_one
     };
     let app = TestApp::start_without_demo_people().await;
     let n = 400;
-    queue_welcomes(&app, n).await;
+    factory::welcomes(&app, n).await;
     let env = service_env(&app, &smtp);
     let name = "mail_processes::killed_mid_batch_and_restarted_it_loses_nothing_and_resends_at_most_one_batch";
     let mut first = ServiceProcess::start(name, &env);
@@ -110,7 +68,7 @@ async fn killed_mid_batch_and_restarted_it_loses_nothing_and_resends_at_most_one
     })
     .await;
     smtp.wait_for(n).await;
-    let seen = arrivals(&smtp);
+    let seen = smtp.arrivals();
     // None lost: every row's Message-ID arrived.
     let rows = email_outbox::Entity::find().all(&app.db).await.unwrap();
     for row in &rows {
@@ -140,7 +98,7 @@ async fn two_service_processes_on_one_database_send_no_email_twice() {
     };
     let app = TestApp::start_without_demo_people().await;
     let n = 300;
-    queue_welcomes(&app, n).await;
+    factory::welcomes(&app, n).await;
     let env = service_env(&app, &smtp);
     let name = "mail_processes::two_service_processes_on_one_database_send_no_email_twice";
     let _a = ServiceProcess::start(name, &env);
@@ -152,7 +110,7 @@ async fn two_service_processes_on_one_database_send_no_email_twice() {
     smtp.wait_for(n).await;
     // Give a second copy the time it would need to arrive.
     tokio::time::sleep(Duration::from_millis(500)).await;
-    let seen = arrivals(&smtp);
+    let seen = smtp.arrivals();
     assert_eq!(seen.len(), n);
     assert!(seen.values().all(|&c| c == 1), "an email arrived twice");
     assert_eq!(smtp.count(), n);

@@ -1,7 +1,6 @@
 //! Running the service: its probes (alive, ready), stopping on SIGTERM with the work in hand finished, and the
 //! backup of a SQLite database taken while it is written to.
 
-use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
@@ -10,8 +9,8 @@ use onramp::db::user_roles::Role;
 use onramp_migration::{Migrator, MigratorTrait};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
-use crate::support::service_process::{ServiceProcess, serve_if_child};
-use crate::support::smtp::{self, SmtpServer};
+use crate::support::service_process::{ServiceProcess, mail_env, serve_if_child};
+use crate::support::smtp::SmtpServer;
 use crate::support::{TestApp, factory};
 
 #[tokio::test]
@@ -44,30 +43,8 @@ async fn on_sigterm_the_service_finishes_its_mail_batch_and_exits_within_the_gra
     };
     let app = TestApp::start_without_demo_people().await;
     let n = 400;
-    for i in 0..n {
-        let user = factory::person(&app, &format!("p{i}"), &[Role::Newcomer])
-            .create()
-            .await;
-        onramp::services::notifications::welcome(&app.db, user.id, &user.github_login, Utc::now())
-            .await
-            .unwrap();
-    }
-    let env = vec![
-        ("DATABASE_URL", app.database_url().to_string()),
-        ("ONRAMP_SMTP_URL", smtp.url()),
-        ("ONRAMP_MAIL_BATCH", "25".to_string()),
-        ("ONRAMP_MAIL_CONNECTIONS", "2".into()),
-        ("ONRAMP_MAIL_POLL_MS", "50".into()),
-        ("ONRAMP_SHUTDOWN_GRACE_SECS", "10".into()),
-        ("ONRAMP_IMPORT_ON_START", "false".into()),
-        (
-            "ONRAMP_CATALOG_DIR",
-            crate::support::repo_root()
-                .join("seed-data")
-                .display()
-                .to_string(),
-        ),
-    ];
+    factory::welcomes(&app, n).await;
+    let env = mail_env(&app, smtp.url(), &[("ONRAMP_SHUTDOWN_GRACE_SECS", "10")]);
     let name = "operations::on_sigterm_the_service_finishes_its_mail_batch_and_exits_within_the_grace_period";
     let mut first = ServiceProcess::start(name, &env);
     let deadline = Instant::now() + Duration::from_secs(30);
@@ -108,12 +85,7 @@ async fn on_sigterm_the_service_finishes_its_mail_batch_and_exits_within_the_gra
     let _second = ServiceProcess::start(name, &env);
     smtp.wait_for(n).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let mut seen: HashMap<String, usize> = HashMap::new();
-    for raw in smtp.raw() {
-        *seen
-            .entry(smtp::parse(&raw).message_id().unwrap().to_string())
-            .or_default() += 1;
-    }
+    let seen = smtp.arrivals();
     assert_eq!(seen.len(), n);
     assert!(seen.values().all(|&c| c == 1), "an email went out twice");
 }

@@ -511,3 +511,16 @@ pub async fn welcome_email(app: &TestApp, user: i32) -> i32 {
         .expect("the welcome is queued")
         .id
 }
+
+/// `n` new people (`person-0`, ...), each with a welcome on the outbox (account email: due at once, whatever the
+/// time of day).
+pub async fn welcomes(app: &TestApp, n: usize) {
+    for i in 0..n {
+        let user = person(app, &format!("person-{i}"), &[Role::Newcomer])
+            .create()
+            .await;
+        onramp::services::notifications::welcome(&app.db, user.id, &user.github_login, Utc::now())
+            .await
+            .expect("queue the welcome");
+    }
+}

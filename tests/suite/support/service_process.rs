@@ -24,6 +24,29 @@ pub async fn serve_if_child() {
     std::process::exit(0);
 }
 
+/// The configuration of a service process over `app`'s database sending to the SMTP server at `smtp_url`: small
+/// batches over two connections, polled often, so a test sees a batch in hand; then `extra` on top.
+pub fn mail_env(
+    app: &super::TestApp,
+    smtp_url: String,
+    extra: &[(&'static str, &str)],
+) -> Vec<(&'static str, String)> {
+    let mut env = vec![
+        ("DATABASE_URL", app.database_url().to_string()),
+        ("ONRAMP_SMTP_URL", smtp_url),
+        ("ONRAMP_MAIL_BATCH", "25".to_string()),
+        ("ONRAMP_MAIL_CONNECTIONS", "2".into()),
+        ("ONRAMP_MAIL_POLL_MS", "50".into()),
+        ("ONRAMP_IMPORT_ON_START", "false".into()),
+        (
+            "ONRAMP_CATALOG_DIR",
+            super::repo_root().join("seed-data").display().to_string(),
+        ),
+    ];
+    env.extend(extra.iter().map(|(k, v)| (*k, v.to_string())));
+    env
+}
+
 /// A service process; killed (SIGKILL) when dropped.
 pub struct ServiceProcess {
     child: Child,

@@ -133,6 +133,16 @@ impl SmtpServer {
             .collect()
     }
 
+    /// How many times each Message-ID arrived.
+    pub fn arrivals(&self) -> std::collections::HashMap<String, usize> {
+        let mut seen = std::collections::HashMap::new();
+        for raw in self.raw() {
+            let id = parse(&raw).message_id().expect("a Message-ID").to_string();
+            *seen.entry(id).or_insert(0) += 1;
+        }
+        seen
+    }
+
     /// Wait until at least `n` messages arrived (or fail after a while).
     pub async fn wait_for(&self, n: usize) {
         let deadline = Instant::now() + Duration::from_secs(30);

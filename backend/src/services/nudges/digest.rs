@@ -10,7 +10,7 @@ use sea_orm::{
 };
 use serde_json::json;
 
-use super::{Policies, names, with_role};
+use super::{names, with_role};
 use crate::db::email_outbox::{self, OutboxState};
 use crate::db::mentorships::{self, MentorshipState};
 use crate::db::notification_preferences::{self, DigestFrequency};
@@ -21,7 +21,7 @@ use crate::domain::email::EmailKind;
 use crate::domain::progress::ProgressState;
 use crate::mail::NewEmail;
 use crate::services::ServiceResult;
-use crate::services::progress::{Scope, progress_of};
+use crate::services::progress::NewcomerProgress;
 
 /// The period a digest of this frequency covers at `now`, as its key, and how far back it looks.
 fn period(freq: DigestFrequency, now: DateTime<Utc>) -> Option<(String, Duration)> {
@@ -34,7 +34,7 @@ fn period(freq: DigestFrequency, now: DateTime<Utc>) -> Option<(String, Duration
 
 pub(super) async fn digests(
     db: &impl ConnectionTrait,
-    policies: &Policies,
+    progress: &HashMap<i32, NewcomerProgress>,
     organizers: &[i32],
     now: DateTime<Utc>,
 ) -> ServiceResult<Vec<NewEmail>> {
@@ -73,7 +73,6 @@ pub(super) async fn digests(
         .into_tuple()
         .all(db)
         .await?;
-    let progress = progress_of(db, &Scope::AllNewcomers, &policies.progress, now).await?;
     let who = names(db, mentorships.iter().map(|m| m.newcomer_id).collect()).await?;
     for mentor in mentors {
         let Some((key, _)) = period_of(mentor) else {

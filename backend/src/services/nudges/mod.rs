@@ -20,6 +20,7 @@ use crate::domain::nudges::NudgePolicy;
 use crate::domain::progress::ProgressPolicy;
 use crate::mail::{self, Decision, Enqueued, NewEmail};
 use crate::services::ServiceResult;
+use crate::services::progress::{Scope, progress_of};
 use crate::services::queue;
 
 /// The job kind of the hourly pass.
@@ -47,12 +48,14 @@ pub async fn plan(
     now: DateTime<Utc>,
 ) -> ServiceResult<Vec<NewEmail>> {
     let organizers = with_role(db, Role::Organizer).await?;
+    // Everyone's standing, read once for the quiet rule and the digests.
+    let everyone = progress_of(db, &Scope::AllNewcomers, &policies.progress, now).await?;
     let mut emails = rules::profile_unfinished(db, &policies.nudges, now).await?;
-    emails.extend(rules::quiet(db, policies, &organizers, now).await?);
+    emails.extend(rules::quiet(db, &policies.nudges, &everyone, &organizers, now).await?);
     emails.extend(rules::waiting_for_mentor(db, &policies.nudges, now).await?);
     emails.extend(rules::check_ins_unanswered(db, &policies.nudges, now).await?);
     emails.extend(rules::reports(db, &policies.nudges, &organizers, now).await?);
-    emails.extend(digest::digests(db, policies, &organizers, now).await?);
+    emails.extend(digest::digests(db, &everyone, &organizers, now).await?);
     Ok(emails)
 }
 

@@ -10,7 +10,7 @@ use sea_orm::{
 };
 use serde_json::json;
 
-use super::{Policies, names, only_newcomers};
+use super::{names, only_newcomers};
 use crate::db::mentorships::{self, MentorshipState};
 use crate::db::progress_reports::{self, ReportState};
 use crate::db::{check_ins, email_outbox, newcomer_profiles, user_areas, user_languages, users};
@@ -19,7 +19,7 @@ use crate::domain::nudges::{NudgePolicy, due_step};
 use crate::domain::progress::{ProgressState, days_phrase};
 use crate::mail::NewEmail;
 use crate::services::ServiceResult;
-use crate::services::progress::{Scope, answered_by_someone_else, progress_of};
+use crate::services::progress::{NewcomerProgress, answered_by_someone_else};
 
 /// Newcomers who signed up a while ago and still lack part of their profile (the profile itself, an interest,
 /// a language or a time zone): matching cannot place them until it is done.
@@ -93,15 +93,14 @@ async fn user_ids<E: EntityTrait>(
 /// the newcomers who crossed that line since the last one).
 pub(super) async fn quiet(
     db: &impl ConnectionTrait,
-    policies: &Policies,
+    policy: &NudgePolicy,
+    everyone: &HashMap<i32, NewcomerProgress>,
     organizers: &[i32],
     now: DateTime<Utc>,
 ) -> ServiceResult<Vec<NewEmail>> {
-    let policy = &policies.nudges;
     let newcomers = only_newcomers(db).await?;
-    let everyone = progress_of(db, &Scope::AllNewcomers, &policies.progress, now).await?;
     let quiet: Vec<_> = everyone
-        .into_values()
+        .values()
         .filter(|p| newcomers.contains(&p.id))
         .filter(|p| {
             matches!(
